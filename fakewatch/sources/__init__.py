@@ -1,0 +1,32 @@
+"""Input formats. Each module yields the same Chat/Message records; `detect` picks one by content."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+
+from . import telegram
+from .base import ReadContext, ReadError, Record
+
+SOURCES: list[ModuleType] = [telegram]
+SNIFF_BYTES = 64 * 1024
+
+
+def by_name(name: str) -> ModuleType:
+    for source in SOURCES:
+        if source.NAME == name:
+            return source
+    raise KeyError(name)
+
+
+def detect(path: Path) -> ModuleType | None:
+    """The source that can read `path`, judged from its first bytes (and name, for tie-breaks)."""
+    with path.open("rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    for source in SOURCES:
+        if source.sniff(path, head):
+            return source
+    return None
+
+
+__all__ = ["SOURCES", "ReadContext", "ReadError", "Record", "by_name", "detect"]

@@ -1,0 +1,71 @@
+"""What every source shares: the read context, the error it raises, and time helpers.
+
+A source is a module with `NAME`, `sniff(path, head) -> bool` and
+`read(ctx) -> Iterator[Chat | Message]`. Sources never touch the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from fakewatch.model import Chat, Message
+
+Record = Chat | Message
+
+MAX_TEXT = 200_000  # characters kept of one message; longer text is cut and noted
+
+
+class ReadError(Exception):
+    """A malformed input: names the file, the position in it, and what is wrong."""
+
+    def __init__(self, path: Path | str, position: str, problem: str) -> None:
+        self.path = str(path)
+        self.position = position
+        self.problem = problem
+        super().__init__(f"{self.path}: {position}: {problem}")
+
+
+@dataclass
+class ReadContext:
+    path: Path
+    root: Path  # folder that relative media paths resolve against
+    options: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def fail(self, position: str, problem: str) -> ReadError:
+        return ReadError(self.path, position, problem)
+
+
+# Accept times between these bounds; anything else is a corrupt record, not history.
+MIN_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)
+MAX_TIME = datetime(2100, 1, 1, tzinfo=timezone.utc)
+
+
+def from_unix(value: Any, ctx: ReadContext, position: str) -> datetime:
+    """UTC datetime from epoch seconds given as int, float or digit string."""
+    try:
+        seconds = float(value)
+        moment = datetime.fromtimestamp(seconds, tz=timezone.utc)
+    except (TypeError, ValueError, OverflowError, OSError):
+        raise ctx.fail(position, f"expected epoch seconds, got {value!r:.60}") from None
+    return check_range(moment, ctx, position)
+
+
+def check_range(moment: datetime, ctx: ReadContext, position: str) -> datetime:
+    if not MIN_TIME <= moment < MAX_TIME:
+        raise ctx.fail(position, f"date out of range: {moment.isoformat()}")
+    return moment
+
+
+def clip_text(text: str, ctx: ReadContext, position: str) -> str:
+    if len(text) > MAX_TEXT:
+        ctx.note(f"{position}: text longer than {MAX_TEXT} characters was cut")
+        return text[:MAX_TEXT]
+    return text

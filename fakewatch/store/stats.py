@@ -1,0 +1,31 @@
+"""Counts over the store: what `fakewatch stats` shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from .tables.core import accounts, chats, messages
+
+
+def stats(engine: Engine) -> dict[str, Any]:
+    day = func.substr(func.cast(messages.c.sent_at, messages.c.text.type), 1, 10)
+    with engine.connect() as conn:
+        count = lambda table: conn.execute(select(func.count()).select_from(table)).scalar_one()  # noqa: E731
+        per_platform = {
+            platform: {"messages": n}
+            for platform, n in conn.execute(select(messages.c.platform, func.count()).group_by(messages.c.platform))
+        }
+        for platform, n in conn.execute(select(chats.c.platform, func.count()).group_by(chats.c.platform)):
+            per_platform.setdefault(platform, {"messages": 0})["chats"] = n
+        for platform, n in conn.execute(select(accounts.c.platform, func.count()).group_by(accounts.c.platform)):
+            per_platform.setdefault(platform, {"messages": 0})["accounts"] = n
+        per_day = {d: n for d, n in conn.execute(select(day, func.count()).group_by(day).order_by(day))}
+        return {
+            "messages": count(messages),
+            "chats": count(chats),
+            "accounts": count(accounts),
+            "platforms": per_platform,
+            "days": per_day,
+        }

@@ -1,0 +1,6 @@
+"""All tables, one module per stage that writes them (each stage owns its own tables)."""
+
+from . import core  # noqa: F401  (registers tables on metadata)
+from .base import metadata
+
+__all__ = ["metadata"]
