@@ -1,8 +1,10 @@
 """All tables, one module per stage that writes them (each stage owns its own tables)."""
 
 from . import core  # noqa: F401  (registers tables on metadata)
+from . import detect  # noqa: F401  (clusters, coordinated accounts, floods, seeders, waves)
 from . import campaigns  # noqa: F401
 from . import web  # noqa: F401
+from . import outlets  # noqa: F401  (look-alike outlets: registry, pages, lookalikes, trackers)
 from .base import metadata
 
 __all__ = ["metadata"]
