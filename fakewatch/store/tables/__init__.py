@@ -5,6 +5,7 @@ from . import detect  # noqa: F401  (clusters, coordinated accounts, floods, see
 from . import campaigns  # noqa: F401
 from . import web  # noqa: F401
 from . import outlets  # noqa: F401  (look-alike outlets: registry, pages, lookalikes, trackers)
+from . import enrich  # noqa: F401  (enrichment, phones, links, persons, money, watchlist)
 from .base import metadata
 
 __all__ = ["metadata"]
