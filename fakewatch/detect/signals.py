@@ -89,7 +89,7 @@ def forward_origins(msgs: Sequence[Msg]) -> Evidence | None:
         return None
     top = sorted(by_origin.items(), key=lambda kv: -len(kv[1]))[:5]
     detail = "Forwarded from: " + "; ".join(f"{origin} ({len(pks)} messages)" for origin, pks in top) + "."
-    return Evidence("forward_origins", detail, _sample(pk for _, pks in top for pk in pks),
+    return Evidence("forward_origins", detail, sample(pk for _, pks in top for pk in pks),
                     {"origins": {origin: len(pks) for origin, pks in top}})
 
 
@@ -106,7 +106,7 @@ def account_age(accounts: Iterable[str], corpus_ids: Sequence[int], msgs: Sequen
               f" of the corpus's {len(corpus_ids):,} accounts (id >= {cut}); median id percentile {median:.0%}."
               " Telegram ids grow with sign-up date, so higher ids suggest newer accounts.")
     cited = set(new)
-    return Evidence("account_age", detail, _sample(m.pk for m in msgs if m.account in cited),
+    return Evidence("account_age", detail, sample(m.pk for m in msgs if m.account in cited),
                     {"new_accounts": new, "percentiles": percentiles, "new_id_from": cut})
 
 
@@ -134,7 +134,7 @@ def utc_offsets(groups: Mapping[str, Sequence[str]], msgs: Sequence[Msg]) -> lis
         span = _offset_span(offsets)
         detail = (f"Coordinated group {group} ({len(members)} accounts, {len(posts)} posts): posting hours fit "
                   f"{span} best, with {fit:.0%} of posts between {WAKING_HOURS.start:02d}:00 and 24:00 local time.")
-        found.append(Evidence("utc_offset", detail, _sample(m.pk for m in posts),
+        found.append(Evidence("utc_offset", detail, sample(m.pk for m in posts),
                               {"group": group, "offsets": offsets, "fit": round(fit, 3),
                                "hours_utc": dict(sorted(Counter(m.sent_at.hour for m in posts).items()))}))
     return found
@@ -148,7 +148,7 @@ def phone_origins(phones: Sequence[Phone]) -> Evidence | None:
     kinds = Counter(f"{p.region or 'unknown region'} {p.line_type or 'unknown type'}" for p in numbers.values())
     detail = (f"{len(numbers)} distinct phone numbers listed: "
               + ", ".join(f"{n} {kind}" for kind, n in kinds.most_common()) + ".")
-    return Evidence("phone_origins", detail, _sample(p.pk for p in phones), {"kinds": dict(kinds)})
+    return Evidence("phone_origins", detail, sample(p.pk for p in phones), {"kinds": dict(kinds)})
 
 
 def currencies(money: Sequence[Money]) -> Evidence | None:
@@ -161,7 +161,7 @@ def currencies(money: Sequence[Money]) -> Evidence | None:
         return None
     ranked = sorted(by_currency.items(), key=lambda kv: -len(kv[1]))
     detail = "Amounts named in " + ", ".join(f"{cur} ({len(pks)} mentions)" for cur, pks in ranked) + "."
-    return Evidence("currency", detail, _sample(pk for _, pks in ranked for pk in pks),
+    return Evidence("currency", detail, sample(pk for _, pks in ranked for pk in pks),
                     {"currencies": {cur: len(pks) for cur, pks in ranked}})
 
 
@@ -172,7 +172,7 @@ def language_mix(msgs: Sequence[Msg]) -> Evidence | None:
     if not total:
         return None
     detail = "Languages: " + ", ".join(f"{lang} {n / total:.0%}" for lang, n in langs.most_common(5)) + "."
-    return Evidence("language_mix", detail, _sample(m.pk for m in msgs if m.lang),
+    return Evidence("language_mix", detail, sample(m.pk for m in msgs if m.lang),
                     {"languages": dict(langs.most_common())})
 
 
@@ -185,7 +185,7 @@ def no_ordinary_activity(msgs: Sequence[Msg], corpus_counts: Mapping[str, int]) 
     cited = set(only)
     detail = (f"{len(only)} of {len(in_campaign)} accounts post nothing in the corpus except this campaign's "
               "messages (no ordinary chat activity).")
-    return Evidence("no_ordinary_activity", detail, _sample(m.pk for m in msgs if m.account in cited),
+    return Evidence("no_ordinary_activity", detail, sample(m.pk for m in msgs if m.account in cited),
                     {"accounts": only})
 
 
@@ -194,7 +194,7 @@ def _offset_span(offsets: list[int]) -> str:
     return names[0] if len(names) == 1 else f"{names[0]} to {names[-1]} (equally well)"
 
 
-def _sample(pks: Iterable[int]) -> list[int]:
+def sample(pks: Iterable[int]) -> list[int]:
     seen: list[int] = []
     for pk in pks:
         if pk not in seen:

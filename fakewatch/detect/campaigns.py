@@ -1,0 +1,567 @@
+"""Campaign assembly: join the detect stage's clusters into campaigns, score them, and state the evidence.
+
+How clusters join
+    Every cluster of two or more messages is first measured alone with the
+    campaign score (`fakewatch.detect.scoring`). Clusters scoring under
+    `scoring.CANDIDATE_THRESHOLD` look like ordinary chatter (greetings, an
+    official notice forwarded by regulars) and never join anything. The rest
+    join, transitively, when they share a *strong* key:
+
+    - a coordination group (the detect stage's `coord_groups`) that posted a
+      large share of both clusters (`GROUP_SHARE`);
+    - a message (the same post can be in a text, a link and a forward cluster);
+    - a phone number, a link domain or a forward origin that is specific to
+      suspicious clusters: most of the corpus's messages carrying it are in
+      such clusters (`SPECIFIC_SHARE`), so a hotline, youtube.com or a big news
+      channel never glues two stories together;
+
+    or two *weak* keys at once: a named person and the same narrative (content
+    words overlap, `NARRATIVE_MIN`), and then only between clusters that are
+    both mostly coordinated (`GROUP_SHARE`), because officials are named in
+    honest news about the same events.
+
+A campaign's messages are the members of its clusters. It is re-scored as a
+whole; at or above `scoring.REPORT_THRESHOLD` it is reported (codes C1, C2, ...
+by score), else listed as a candidate (K1, K2, ...).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, insert, select
+
+from fakewatch.detect import scoring, signals
+from fakewatch.detect.signals import Evidence, Money, Msg, Phone
+from fakewatch.detect.techniques import Behaviour, techniques_for
+
+GROUP_SHARE = 0.5  # a coordination group "owns" a cluster when it posted at least half of it
+SPECIFIC_SHARE = 0.5  # a phone/domain/origin joins clusters when at least half its corpus messages are suspicious
+NARRATIVE_MIN = 0.35  # Jaccard overlap of content words for "the same narrative"
+SINGLE_PURPOSE_SHARE = 0.8  # an account whose messages are at least this share repeated content is single-purpose
+THIRD_PARTY_MIN_ACCOUNTS = 2  # a number posted by this many accounts that are not the number is third-party
+TITLE_CHARS = 90
+VIDEO_KINDS = frozenset({"video_file", "video_message", "animation", "video"})
+Progress = Callable[[str, int, int | None], None]
+
+_WORD = re.compile(r"\w{4,}", re.UNICODE)
+_URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+
+
+@dataclass
+class Cluster:
+    id: int
+    kind: str
+    key: str
+    members: list[int]
+    representative_pk: int | None = None
+
+
+@dataclass
+class Corpus:
+    """What assembly reads, loaded once from the store (or built by hand in tests)."""
+
+    clusters: dict[int, Cluster]
+    msgs: dict[int, Msg]
+    texts: dict[int, str] = field(default_factory=dict)  # representative texts, for titles and narratives
+    group_of: dict[str, int] = field(default_factory=dict)  # account -> coordination group
+    seeders: dict[int, list[tuple[str, int]]] = field(default_factory=dict)  # cluster -> [(account, rank)]
+    waves: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # cluster -> waves
+    floods: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # cluster -> floods
+    phones: dict[int, list[Phone]] = field(default_factory=dict)  # message pk -> phones
+    persons: dict[int, list[tuple[str, str, bool]]] = field(default_factory=dict)  # pk -> (normal, name, watched)
+    domains: dict[int, list[str]] = field(default_factory=dict)  # pk -> registrable domains linked
+    money: dict[int, list[Money]] = field(default_factory=dict)
+    pays: set[int] = field(default_factory=set)  # pks offering payment
+    gathering: set[int] = field(default_factory=set)  # pks calling people to gather
+    videos: set[int] = field(default_factory=set)  # pks carrying a video
+    lookalikes: dict[str, dict[str, Any]] = field(default_factory=dict)  # domain -> {outlet, method, score, detail}
+    corpus_counts: dict[str, int] = field(default_factory=dict)  # account -> messages in the corpus
+    clustered_counts: dict[str, int] = field(default_factory=dict)  # account -> messages in any cluster
+    corpus_tg_ids: list[int] = field(default_factory=list)  # sorted Telegram user ids of the corpus
+    key_totals: dict[tuple[str, str], int] = field(default_factory=dict)  # (phone|domain|origin, key) -> corpus msgs
+    watched_phones: set[str] = field(default_factory=set)  # numbers of people on the watchlist
+
+
+@dataclass
+class Draft:
+    """A campaign before it is stored."""
+
+    clusters: list[int]
+    pks: list[int]
+    score: float
+    parts: scoring.ScoreParts
+    title: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+
+    @property
+    def reported(self) -> bool:
+        return self.score >= scoring.REPORT_THRESHOLD
+
+
+@dataclass
+class CampaignReport:
+    campaigns: int
+    candidates: int
+    clusters_considered: int
+
+
+class _Measure:
+    """Score parts for any set of messages, with the account-level facts computed once."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.c = corpus
+        ids = corpus.corpus_tg_ids
+        self.new_id_from = ids[min(len(ids) - 1, int(len(ids) * signals.NEW_ID_QUANTILE))] if len(ids) >= 10 else None
+        self.flooders = {cid: {f["account_id"] for f in fl} for cid, fl in corpus.floods.items()}
+        self.third_party = self._third_party_phones()
+
+    def _third_party_phones(self) -> dict[str, set[str]]:
+        """E.164 -> accounts that posted it without being it (a WhatsApp account id is its own number),
+        for numbers posted by several such accounts or belonging to someone on the watchlist."""
+        posters: dict[str, set[str]] = defaultdict(set)
+        for pk, phones in self.c.phones.items():
+            account = self.c.msgs[pk].account if pk in self.c.msgs else None
+            for p in phones:
+                if account and not account.endswith(":" + p.e164):
+                    posters[p.e164].add(account)
+        return {e164: accts for e164, accts in posters.items()
+                if len(accts) >= THIRD_PARTY_MIN_ACCOUNTS or (accts and e164 in self.c.watched_phones)}
+
+    def is_fresh(self, account: str) -> bool:
+        number = signals.telegram_user_number(account)
+        if self.new_id_from is not None and number is not None and number >= self.new_id_from:
+            return True
+        total = self.c.corpus_counts.get(account, 0)
+        return total > 0 and self.c.clustered_counts.get(account, 0) >= SINGLE_PURPOSE_SHARE * total
+
+    def parts(self, pks: Sequence[int], cluster_ids: Iterable[int]) -> scoring.ScoreParts:
+        msgs = [self.c.msgs[pk] for pk in pks]
+        accounts = {m.account for m in msgs if m.account}
+        n = max(1, len(msgs))
+        coordinated = sum(1 for m in msgs if m.account in self.c.group_of) / n
+        flooders = set().union(*(self.flooders.get(cid, set()) for cid in cluster_ids))
+        floods = len(flooders & accounts) / max(1, len(accounts))
+        fresh = sum(1 for a in accounts if self.is_fresh(a)) / max(1, len(accounts))
+        phones = {p.e164 for pk in pks for p in self.c.phones.get(pk, ())}
+        third = [e for e in phones if e in self.third_party]
+        harm = scoring.Harm(
+            third_party_phones=min(1.0, len(third) / 2),
+            payment=min(1.0, 4 * sum(1 for pk in pks if pk in self.c.pays) / n),
+            impersonation=1.0 if any(d in self.c.lookalikes for pk in pks for d in self.c.domains.get(pk, ())) else 0.0,
+            gathering=min(1.0, 2 * sum(1 for pk in pks if pk in self.c.gathering) / n),
+        )
+        return scoring.ScoreParts(coordination=coordinated, speed=scoring.speed_part(busiest_hour_chats(msgs)),
+                                  fresh=fresh, floods=floods, harm=harm)
+
+
+def busiest_hour_chats(msgs: Sequence[Msg]) -> int:
+    """The most distinct chats reached within any one hour (sliding window)."""
+    ordered = sorted(msgs, key=lambda m: m.sent_at)
+    window: Counter[str] = Counter()
+    best = lo = 0
+    for m in ordered:
+        window[m.chat] += 1
+        while ordered[lo].sent_at < m.sent_at - timedelta(hours=1):
+            old = ordered[lo].chat
+            window[old] -= 1
+            if not window[old]:
+                del window[old]
+            lo += 1
+        best = max(best, len(window))
+    return best
+
+
+class _Union:
+    def __init__(self, items: Iterable[int]) -> None:
+        self.parent = {i: i for i in items}
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def join(self, items: Sequence[int]) -> None:
+        for other in items[1:]:
+            a, b = self.find(items[0]), self.find(other)
+            if a != b:
+                self.parent[max(a, b)] = min(a, b)
+
+
+def content_words(text: str) -> set[str]:
+    return set(_WORD.findall(_URL.sub(" ", text.casefold())))
+
+
+def assemble(corpus: Corpus) -> list[Draft]:
+    """Campaign drafts, best first: join suspicious clusters on shared keys, then score each whole."""
+    measure = _Measure(corpus)
+    suspicious: dict[int, scoring.ScoreParts] = {}
+    for cid, cl in corpus.clusters.items():
+        parts = measure.parts(cl.members, [cid])
+        if scoring.score(parts) >= scoring.CANDIDATE_THRESHOLD:
+            suspicious[cid] = parts
+    union = _Union(suspicious)
+    for items in _shared_keys(corpus, suspicious).values():
+        if len(items) > 1:
+            union.join(sorted(items))
+    _join_narratives(corpus, suspicious, union)
+    components: dict[int, list[int]] = defaultdict(list)
+    for cid in suspicious:
+        components[union.find(cid)].append(cid)
+    drafts = []
+    for cids in components.values():
+        pks = sorted({pk for cid in cids for pk in corpus.clusters[cid].members})
+        parts = measure.parts(pks, cids)
+        draft = Draft(clusters=sorted(cids), pks=pks, score=scoring.score(parts), parts=parts)
+        if draft.score >= scoring.CANDIDATE_THRESHOLD:
+            describe(corpus, measure, draft)
+            drafts.append(draft)
+    drafts.sort(key=lambda d: (-d.score, d.first_seen or datetime.min))
+    return drafts
+
+
+def _owning_groups(corpus: Corpus, cluster: Cluster) -> set[int]:
+    counts = Counter(corpus.group_of.get(corpus.msgs[pk].account or "") for pk in cluster.members)
+    return {g for g, n in counts.items() if g is not None and n >= GROUP_SHARE * len(cluster.members)}
+
+
+def _shared_keys(corpus: Corpus, suspicious: dict[int, scoring.ScoreParts]) -> dict[tuple[str, Any], set[int]]:
+    """Strong join keys -> the suspicious clusters that carry them."""
+    keys: dict[tuple[str, Any], set[int]] = defaultdict(set)
+    carried: dict[tuple[str, str], set[int]] = defaultdict(set)  # specific-key candidates -> member pks
+    for cid in suspicious:
+        cluster = corpus.clusters[cid]
+        for group in _owning_groups(corpus, cluster):
+            keys[("group", group)].add(cid)
+        for pk in cluster.members:
+            keys[("message", pk)].add(cid)
+            m = corpus.msgs[pk]
+            found = [("phone", p.e164) for p in corpus.phones.get(pk, ())]
+            found += [("domain", d) for d in corpus.domains.get(pk, ())]
+            if m.forwarded_from_id or m.forwarded_from:
+                found.append(("origin", m.forwarded_from_id or m.forwarded_from or ""))
+            for key in found:
+                keys[key].add(cid)
+                carried[key].add(pk)
+    for key, pks in carried.items():
+        total = corpus.key_totals.get(key, len(pks))
+        if key[0] == "domain" and key[1] in corpus.lookalikes:
+            continue
+        if len(pks) < SPECIFIC_SHARE * total:
+            del keys[key]
+    return keys
+
+
+def _join_narratives(corpus: Corpus, suspicious: dict[int, scoring.ScoreParts], union: _Union) -> None:
+    coordinated = [cid for cid, parts in suspicious.items() if parts.coordination >= GROUP_SHARE]
+    by_person: dict[str, list[int]] = defaultdict(list)
+    words: dict[int, set[str]] = {}
+    for cid in coordinated:
+        cluster = corpus.clusters[cid]
+        words[cid] = content_words(corpus.texts.get(cluster.representative_pk or -1, ""))
+        for person in {p[0] for pk in cluster.members for p in corpus.persons.get(pk, ())}:
+            by_person[person].append(cid)
+    for cids in by_person.values():
+        for i, a in enumerate(cids):
+            for b in cids[i + 1:]:
+                if union.find(a) != union.find(b) and _jaccard(words[a], words[b]) >= NARRATIVE_MIN:
+                    union.join([a, b])
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def rank_seeders(corpus: Corpus, cluster_ids: Sequence[int], msgs: Sequence[Msg]) -> list[str]:
+    """Accounts most likely to have seeded the campaign: the detect stage's per-cluster seeder ranks,
+    weighted by cluster size; the campaign's earliest posters break ties and fill in when detect named none."""
+    points: Counter[str] = Counter()
+    for cid in cluster_ids:
+        size = len(corpus.clusters[cid].members)
+        for account, rank in corpus.seeders.get(cid, ()):
+            points[account] += size / max(1, rank)
+    first: dict[str, datetime] = {}
+    for m in sorted(msgs, key=lambda m: m.sent_at):
+        if m.account:
+            first.setdefault(m.account, m.sent_at)
+    if not points:
+        return list(first)[:10]
+    ranked = sorted(points, key=lambda a: (-points[a], first.get(a, datetime.max)))
+    return ranked[:10]
+
+
+def describe(corpus: Corpus, measure: _Measure, draft: Draft) -> None:
+    """Fill a draft's title, times, accounts, targets, domains, techniques and evidence."""
+    msgs = [corpus.msgs[pk] for pk in draft.pks]
+    draft.first_seen = min(m.sent_at for m in msgs)
+    draft.last_seen = max(m.sent_at for m in msgs)
+    clusters = [corpus.clusters[cid] for cid in draft.clusters]
+    biggest = max(clusters, key=lambda c: (c.kind == "text", len(c.members)))
+    draft.title = title(corpus.texts.get(biggest.representative_pk or -1, "")) or f"{biggest.kind} {biggest.key}"[:TITLE_CHARS]
+
+    account_msgs = Counter(m.account for m in msgs if m.account)
+    accounts = [a for a, _ in account_msgs.most_common()]
+    coordinated = sorted(a for a in accounts if a in corpus.group_of)
+    seeders = rank_seeders(corpus, draft.clusters, msgs)
+    chats = [c for c, _ in Counter(m.chat for m in msgs).most_common()]
+
+    phone_rows = [p for pk in draft.pks for p in corpus.phones.get(pk, ())]
+    third = [p for p in phone_rows if p.e164 in measure.third_party]
+    phone_detail = _target_detail(third, lambda p: p.e164, corpus)
+    person_rows = [(pk, p) for pk in draft.pks for p in corpus.persons.get(pk, ())]
+    person_count = Counter(p[0] for _, p in person_rows)
+    display = {p[0]: p[1] for _, p in person_rows}
+    watched = {p[0] for _, p in person_rows if p[2]}
+    persons = [n for n, c in person_count.most_common() if c >= 2 or n in watched]
+    person_detail = [{"name": display[n], "messages": person_count[n], "watchlist": n in watched,
+                      "chats": sorted({corpus.msgs[pk].chat for pk, p in person_rows if p[0] == n})[:20]}
+                     for n in persons]
+
+    linked = Counter(d for pk in draft.pks for d in set(corpus.domains.get(pk, ())))
+    fake = sorted(d for d in linked if d in corpus.lookalikes)
+    specific = sorted(d for d, n in linked.items() if d not in corpus.lookalikes and n >= 2
+                      and n >= SPECIFIC_SHARE * corpus.key_totals.get(("domain", d), n))
+    impersonates = sorted({corpus.lookalikes[d]["outlet"] for d in fake})
+
+    waves = sorted((dict(w, cluster_id=cid) for cid in draft.clusters for w in corpus.waves.get(cid, ())),
+                   key=lambda w: w["start"])
+    floods = [dict(f, cluster_id=cid) for cid in draft.clusters for f in corpus.floods.get(cid, ())]
+    n = len(msgs)
+    video_clusters = [c for c in clusters if c.kind == "media" and any(pk in corpus.videos for pk in c.members)]
+    behaviour = Behaviour(
+        video_reposts=bool(video_clusters),
+        officials_named=bool(video_clusters) and bool(watched),
+        lookalike_outlet=bool(impersonates),
+        call_to_attend=sum(pk in corpus.gathering for pk in draft.pks) >= 0.2 * n,
+        doxxed_phones=bool(third),
+        paid_participation=sum(pk in corpus.pays for pk in draft.pks) >= 0.1 * n,
+        cross_group_posting=len(chats) >= 3,
+        copypasta=any(c.kind == "text" and len({corpus.msgs[pk].account for pk in c.members}) >= 3 for c in clusters),
+        flooding=bool(floods),
+        forward_amplification=sum(1 for m in msgs if m.forwarded_from or m.forwarded_from_id) >= 0.3 * n,
+    )
+    draft.data = {
+        "accounts": accounts,
+        "coordinated_accounts": coordinated,
+        "seeders": seeders,
+        "chats": chats,
+        "targets": {"persons": [display[p] for p in persons], "phones": [d["value"] for d in phone_detail]},
+        "domains": sorted(set(fake) | set(specific)),
+        "impersonates": impersonates,
+        "techniques": techniques_for(behaviour),
+        "score_parts": draft.parts.as_dict(),
+        "targets_detail": {"phones": phone_detail, "persons": person_detail},
+        "waves": [{**w, "start": _iso(w["start"]), "end": _iso(w["end"])} for w in waves],
+        "clusters": [{"id": c.id, "kind": c.kind, "key": c.key, "size": len(c.members)} for c in clusters],
+        "account_messages": dict(account_msgs),
+    }
+    draft.evidence = _evidence(corpus, measure, draft, msgs, seeders, third, fake, floods, clusters)
+
+
+def _target_detail(rows: Sequence[Phone], key: Callable[[Phone], str], corpus: Corpus) -> list[dict[str, Any]]:
+    by: dict[str, list[Phone]] = defaultdict(list)
+    for p in rows:
+        by[key(p)].append(p)
+    out = []
+    for value, ps in sorted(by.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        pks = {p.pk for p in ps}
+        out.append({"value": value, "messages": len(pks), "region": ps[0].region, "line_type": ps[0].line_type,
+                    "accounts": len({corpus.msgs[pk].account for pk in pks}),
+                    "chats": sorted({corpus.msgs[pk].chat for pk in pks})[:20]})
+    return out
+
+
+def _evidence(corpus: Corpus, measure: _Measure, draft: Draft, msgs: list[Msg], seeders: list[str],
+              third: list[Phone], fake: list[str], floods: list[dict[str, Any]], clusters: list[Cluster]) -> list[Evidence]:
+    found: list[Evidence] = []
+    for cl in sorted(clusters, key=lambda c: -len(c.members))[:10]:
+        members = [corpus.msgs[pk] for pk in cl.members]
+        found.append(Evidence(
+            "copies", f"{len(members)} copies ({cl.kind} cluster {cl.id}) by {len({m.account for m in members})} "
+            f"accounts in {len({m.chat for m in members})} chats.", signals.sample(cl.members),
+            {"cluster_id": cl.id, "kind": cl.kind}))
+    for e164 in sorted({p.e164 for p in third}):
+        pks = [p.pk for p in third if p.e164 == e164]
+        found.append(Evidence("third_party_phone", f"{e164} is listed in {len(set(pks))} messages by "
+                              f"{len(measure.third_party[e164])} accounts, none of which is that number.",
+                              signals.sample(pks), {"phone": e164}))
+    for domain in fake:
+        look = corpus.lookalikes[domain]
+        pks = [pk for pk in draft.pks if domain in corpus.domains.get(pk, ())]
+        found.append(Evidence("impersonation", f"{domain} imitates {look['outlet']}: {look.get('detail') or look.get('method')}",
+                              signals.sample(pks), {"domain": domain, **look}))
+    for flag, kind, what in ((corpus.pays, "payment_offer", "promise payment for taking part"),
+                             (corpus.gathering, "call_to_gather", "call people to gather")):
+        pks = [pk for pk in draft.pks if pk in flag]
+        if pks:
+            found.append(Evidence(kind, f"{len(pks)} messages {what}.", signals.sample(pks)))
+    for f in sorted(floods, key=lambda f: -f["chats"])[:5]:
+        found.append(Evidence("flood", f"{f['account_id']} posted the same content into {f['chats']} chats between "
+                              f"{_iso(f['start'])} and {_iso(f['end'])}.",
+                              signals.sample(pk for pk in corpus.clusters[f["cluster_id"]].members
+                                              if corpus.msgs[pk].account == f["account_id"]),
+                              {"account": f["account_id"], "chats": f["chats"]}))
+    groups: dict[str, list[str]] = defaultdict(list)
+    for a in draft.data["coordinated_accounts"]:
+        groups[str(corpus.group_of[a])].append(a)
+    found += [e for e in (
+        signals.seeders(seeders, msgs),
+        signals.forward_origins(msgs),
+        signals.account_age(draft.data["accounts"], corpus.corpus_tg_ids, msgs),
+        signals.phone_origins([p for pk in draft.pks for p in corpus.phones.get(pk, ())]),
+        signals.currencies([m for pk in draft.pks for m in corpus.money.get(pk, ())]),
+        signals.language_mix(msgs),
+        signals.no_ordinary_activity(msgs, corpus.corpus_counts),
+    ) if e is not None]
+    found += signals.utc_offsets(groups, msgs)
+    return found
+
+
+def title(text: str) -> str:
+    """A short summary of a representative text: its first sentence, URLs dropped, at most `TITLE_CHARS`."""
+    flat = " ".join(_URL.sub("", text).split())
+    first = re.split(r"(?<=[.!?])\s", flat, maxsplit=1)[0]
+    if len(first) <= TITLE_CHARS:
+        return first
+    cut = first[:TITLE_CHARS].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def load(engine: Engine, *, min_size: int = 2) -> Corpus:
+    """Read what assembly needs: clusters of `min_size`+ messages, their messages and enrichments,
+    the coordination results, look-alike domains and corpus-wide account facts."""
+    from fakewatch.store.db import has_table
+    from fakewatch.store.tables import core, detect, enrich, outlets
+
+    m, cm, cl = core.messages, detect.cluster_members, detect.clusters
+    member_pks = select(cm.c.message_pk).join(cl, cl.c.id == cm.c.cluster_id).where(cl.c.size >= min_size)
+    with engine.connect() as conn:
+        clusters = {r.id: Cluster(r.id, r.kind, r.key, [], r.representative_pk)
+                    for r in conn.execute(select(cl).where(cl.c.size >= min_size))}
+        for cid, pk in conn.execute(select(cm.c.cluster_id, cm.c.message_pk).where(cm.c.cluster_id.in_(
+                select(cl.c.id).where(cl.c.size >= min_size)))):
+            clusters[cid].members.append(pk)
+        wanted = m.c.id.in_(member_pks)
+        e = enrich.enrichment
+        msgs = {r.id: Msg(r.id, r.account_id, f"{r.platform}:{r.chat_id}", r.sent_at, r.forwarded_from,
+                          r.forwarded_from_id, r.lang)
+                for r in conn.execute(select(m.c.id, m.c.account_id, m.c.platform, m.c.chat_id, m.c.sent_at,
+                                             m.c.forwarded_from, m.c.forwarded_from_id, e.c.lang)
+                                      .outerjoin(e, e.c.message_pk == m.c.id).where(wanted))}
+        reps = [c.representative_pk for c in clusters.values() if c.representative_pk]
+        texts = {}
+        for start in range(0, len(reps), 900):
+            texts.update(conn.execute(select(m.c.id, m.c.text).where(m.c.id.in_(reps[start:start + 900]))).all())
+        corpus = Corpus(clusters=clusters, msgs=msgs, texts=texts)
+        corpus.group_of = dict(conn.execute(select(detect.coord_groups.c.account_id, detect.coord_groups.c.group_id)).all())
+        for r in conn.execute(select(detect.seeders.c.cluster_id, detect.seeders.c.account_id, detect.seeders.c.rank)):
+            corpus.seeders.setdefault(r.cluster_id, []).append((r.account_id, r.rank))
+        for r in conn.execute(select(detect.waves)):
+            corpus.waves.setdefault(r.cluster_id, []).append(
+                {"start": r.start, "end": r.end, "messages": r.messages, "chats": r.chats})
+        for r in conn.execute(select(detect.floods)):
+            corpus.floods.setdefault(r.cluster_id, []).append(
+                {"account_id": r.account_id, "chats": r.chats, "messages": r.messages, "start": r.start, "end": r.end})
+        for r in conn.execute(select(enrich.phones).where(enrich.phones.c.message_pk.in_(member_pks))):
+            corpus.phones.setdefault(r.message_pk, []).append(Phone(r.message_pk, r.e164, r.region, r.line_type))
+            if r.watch_id is not None:
+                corpus.watched_phones.add(r.e164)
+        p = enrich.persons
+        for r in conn.execute(select(p.c.message_pk, p.c.normal, p.c.name, p.c.watch_id)
+                              .where(p.c.kind == "PER", p.c.message_pk.in_(member_pks))):
+            corpus.persons.setdefault(r.message_pk, []).append((r.normal, r.name, r.watch_id is not None))
+        lk = enrich.links
+        for pk, domain in conn.execute(select(lk.c.message_pk, lk.c.domain).where(
+                lk.c.message_pk.in_(member_pks), lk.c.tg_handle.is_(None), lk.c.shortener.is_(False))):
+            corpus.domains.setdefault(pk, []).append(domain)
+        for r in conn.execute(select(enrich.money).where(enrich.money.c.message_pk.in_(member_pks))):
+            corpus.money.setdefault(r.message_pk, []).append(Money(r.message_pk, r.amount, r.currency))
+        for pk, pays, gathering in conn.execute(select(e.c.message_pk, e.c.pays, e.c.gathering)
+                                                .where(e.c.message_pk.in_(member_pks))):
+            if pays:
+                corpus.pays.add(pk)
+            if gathering:
+                corpus.gathering.add(pk)
+        corpus.videos = set(conn.execute(select(core.media.c.message_pk).where(
+            core.media.c.kind.in_(VIDEO_KINDS), core.media.c.message_pk.in_(member_pks))).scalars())
+        if has_table(engine, "lookalikes"):
+            la = outlets.lookalikes
+            for r in conn.execute(select(la).order_by(la.c.score)):
+                look = {"outlet": r.outlet_domain, "method": r.method, "score": r.score, "detail": r.detail}
+                corpus.lookalikes[r.domain] = look
+                corpus.lookalikes.setdefault(r.registrable, look)
+        corpus.corpus_counts = dict(conn.execute(
+            select(m.c.account_id, func.count()).where(m.c.account_id.is_not(None)).group_by(m.c.account_id)).all())
+        clustered = Counter(msgs[pk].account for pk in {pk for c in clusters.values() for pk in c.members}
+                            if msgs[pk].account)
+        corpus.clustered_counts = dict(clustered)
+        corpus.corpus_tg_ids = sorted(n for a in corpus.corpus_counts if (n := signals.telegram_user_number(a)))
+        totals: dict[tuple[str, str], int] = {}
+        for e164, n in conn.execute(select(enrich.phones.c.e164, func.count(func.distinct(enrich.phones.c.message_pk)))
+                                    .group_by(enrich.phones.c.e164)):
+            totals[("phone", e164)] = n
+        for domain, n in conn.execute(select(lk.c.domain, func.count(func.distinct(lk.c.message_pk)))
+                                      .where(lk.c.tg_handle.is_(None)).group_by(lk.c.domain)):
+            totals[("domain", domain)] = n
+        origin = func.coalesce(m.c.forwarded_from_id, m.c.forwarded_from)
+        for key, n in conn.execute(select(origin, func.count()).where(origin.is_not(None)).group_by(origin)):
+            totals[("origin", key)] = n
+        corpus.key_totals = totals
+    return corpus
+
+
+def store(engine: Engine, drafts: Sequence[Draft]) -> None:
+    """Replace the stored campaigns with `drafts` (codes C1.. for reported, K1.. for candidates)."""
+    from fakewatch.store.tables import campaigns as t
+
+    with engine.begin() as conn:
+        for table in (t.campaign_evidence, t.campaign_accounts, t.campaign_messages, t.campaign_clusters, t.campaigns):
+            conn.execute(delete(table))
+        counters = {True: 0, False: 0}
+        for d in drafts:
+            counters[d.reported] += 1
+            code = f"{'C' if d.reported else 'K'}{counters[d.reported]}"
+            cid = conn.execute(insert(t.campaigns).values(
+                code=code, title=d.title, score=d.score, reported=d.reported, first_seen=d.first_seen,
+                last_seen=d.last_seen, data=d.data)).inserted_primary_key[0]
+            conn.execute(insert(t.campaign_clusters), [{"campaign_id": cid, "cluster_id": c} for c in d.clusters])
+            conn.execute(insert(t.campaign_messages), [{"campaign_id": cid, "message_pk": pk} for pk in d.pks])
+            seeder_rank = {a: i for i, a in enumerate(d.data["seeders"], 1)}
+            coordinated = set(d.data["coordinated_accounts"])
+            conn.execute(insert(t.campaign_accounts), [
+                {"campaign_id": cid, "account_id": a, "messages": n, "coordinated": a in coordinated,
+                 "seeder_rank": seeder_rank.get(a)} for a, n in d.data["account_messages"].items()])
+            if d.evidence:
+                conn.execute(insert(t.campaign_evidence), [
+                    {"campaign_id": cid, "kind": ev.kind, "detail": ev.detail, "data": ev.data or None,
+                     "message_pks": ev.message_pks} for ev in d.evidence])
+
+
+def run(engine: Engine, *, progress: Progress | None = None) -> CampaignReport:
+    """The campaigns stage: load, assemble, store. Re-running replaces the previous campaigns."""
+    if progress:
+        progress("campaigns: load", 0, 3)
+    corpus = load(engine)
+    if progress:
+        progress("campaigns: assemble", 1, 3)
+    drafts = assemble(corpus)
+    if progress:
+        progress("campaigns: store", 2, 3)
+    store(engine, drafts)
+    if progress:
+        progress("campaigns", 3, 3)
+    reported = sum(d.reported for d in drafts)
+    return CampaignReport(campaigns=reported, candidates=len(drafts) - reported, clusters_considered=len(corpus.clusters))
