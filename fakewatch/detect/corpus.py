@@ -1,0 +1,99 @@
+"""The store's messages as the arrays detection works on: codes for accounts and chats, seconds for times.
+
+Detection is vectorised numpy over a million messages; this module is the one
+place that turns store rows into those arrays (and back into ids and times).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+from sqlalchemy import Engine, select
+
+from fakewatch.store.db import has_table
+from fakewatch.store.tables.core import media, messages
+
+EPOCH = datetime(1970, 1, 1)
+
+
+def to_datetime(seconds: int) -> datetime:
+    """Naive UTC datetime of a POSIX time in seconds (the store keeps naive UTC)."""
+    return EPOCH + timedelta(seconds=int(seconds))
+
+
+@dataclass
+class Corpus:
+    """Messages (one row each, ordered by time) and the exact keys detection groups them by."""
+
+    pk: np.ndarray  # messages.id
+    time: np.ndarray  # POSIX seconds
+    account: np.ndarray  # code into `names`, -1 when the export names no author
+    origin: np.ndarray  # code into `names` of the forward source, -1 when not a forward with a known source
+    chat: np.ndarray  # code into `chats`
+    names: list[str]  # account ids (authors and forward sources)
+    chats: list[str]  # "platform:chat_id"
+    templates: list[str]  # enrichment template of each message
+    forward_keys: list[str | None]  # forward origin: source id, else its display name
+    link_rows: np.ndarray  # message row of each link
+    link_urls: list[str]
+    link_domains: list[str]
+    media_rows: np.ndarray
+    media_sha256: list[str]
+
+    def __len__(self) -> int:
+        return len(self.pk)
+
+
+def _codes(values: list[str | None], vocab: dict[str, int]) -> np.ndarray:
+    return np.fromiter((-1 if v is None else vocab.setdefault(v, len(vocab)) for v in values), dtype=np.int64,
+                       count=len(values))
+
+
+def load(engine: Engine) -> Corpus:
+    """Read every ordinary (non-service) message with its template, links and media hashes.
+
+    Templates come from the enrichment table; a message enrichment has not seen
+    is templated here with the same :func:`fakewatch.enrich.normalize.template`,
+    so detection never depends on enrichment having run to the end.
+    """
+    from fakewatch.enrich.normalize import template
+
+    enriched = has_table(engine, "enrichment")
+    with engine.connect() as conn:
+        if enriched:
+            from fakewatch.store.tables.enrich import enrichment, links
+
+            query = (select(messages.c.id, messages.c.sent_at, messages.c.account_id, messages.c.forwarded_from_id,
+                            messages.c.forwarded_from, messages.c.platform, messages.c.chat_id, enrichment.c.template,
+                            messages.c.text)
+                     .outerjoin(enrichment, enrichment.c.message_pk == messages.c.id))
+        else:
+            query = select(messages.c.id, messages.c.sent_at, messages.c.account_id, messages.c.forwarded_from_id,
+                           messages.c.forwarded_from, messages.c.platform, messages.c.chat_id, messages.c.text,
+                           messages.c.text)
+        rows = conn.execute(query.where(messages.c.kind != "service").order_by(messages.c.sent_at, messages.c.id)
+                            ).all()
+        pk = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        row_of = {int(p): i for i, p in enumerate(pk.tolist())}
+        link_data = conn.execute(select(links.c.message_pk, links.c.url, links.c.domain)).all() if enriched else []
+        media_data = conn.execute(select(media.c.message_pk, media.c.sha256).where(media.c.sha256.is_not(None))).all()
+    vocab: dict[str, int] = {}
+    account = _codes([r[2] for r in rows], vocab)
+    origin = _codes([r[3] for r in rows], vocab)
+    chat_vocab: dict[str, int] = {}
+    chat = _codes([f"{r[5]}:{r[6]}" for r in rows], chat_vocab)
+    link_data = [r for r in link_data if r[0] in row_of]
+    media_data = [r for r in media_data if r[0] in row_of]
+    return Corpus(
+        pk=pk,
+        time=np.array([r[1] for r in rows], dtype="datetime64[s]").astype(np.int64),
+        account=account, origin=origin, chat=chat, names=list(vocab), chats=list(chat_vocab),
+        templates=[r[7] if r[7] is not None else template(r[8] or "") for r in rows],
+        forward_keys=[r[3] or (f"name:{r[4]}" if r[4] else None) for r in rows],
+        link_rows=np.fromiter((row_of[r[0]] for r in link_data), dtype=np.int64, count=len(link_data)),
+        link_urls=[r[1] for r in link_data], link_domains=[r[2] for r in link_data],
+        media_rows=np.fromiter((row_of[r[0]] for r in media_data), dtype=np.int64, count=len(media_data)),
+        media_sha256=[r[1] for r in media_data],
+    )
