@@ -140,3 +140,17 @@ def test_every_technique_id_ships_with_a_name():
     for ids in techniques.RULES.values():
         assert all(t in names for t in ids)
     assert len(names) < 40  # an excerpt, not the framework
+
+
+def test_warnings_quoting_a_fake_phone_stay_out():
+    corpus = scenario()
+    regulars = [f"telegram:user{1_000 + i}" for i in range(6)]
+    start = max(corpus.msgs) + 1
+    warning = list(range(start, start + 6))
+    for i, pk in enumerate(warning):
+        corpus.msgs[pk] = Msg(pk, regulars[i], f"telegram:{200 + i}", T0 + timedelta(hours=10 + 6 * i), lang="ru")
+        corpus.phones[pk] = [Phone(pk, "+77015550101", "KZ", "mobile")]
+    corpus.clusters[6] = Cluster(6, "text", "warning", warning, warning[0])
+    corpus.texts[warning[0]] = "Осторожно, фейк: не звоните по номеру +7 701 555 0101"
+    drafts = assemble(corpus)
+    assert all(6 not in d.clusters for d in drafts if d.reported)

@@ -4,8 +4,10 @@ How clusters join
     Every cluster of two or more messages is first measured alone with the
     campaign score (`fakewatch.detect.scoring`). Clusters scoring under
     `scoring.CANDIDATE_THRESHOLD` look like ordinary chatter (greetings, an
-    official notice forwarded by regulars) and never join anything. The rest
-    join, transitively, when they share a *strong* key:
+    official notice forwarded by regulars) and never join anything; so do
+    clusters whose score comes from harm alone, with no sign of inauthentic
+    spread (`INAUTHENTIC_MIN`): regulars warning each other about a fake's
+    phone number. The rest join, transitively, when they share a *strong* key:
 
     - a coordination group (the detect stage's `coord_groups`) that posted a
       large share of both clusters (`GROUP_SHARE`);
@@ -45,6 +47,8 @@ SPECIFIC_SHARE = 0.5  # a phone/domain/origin joins clusters when at least half 
 NARRATIVE_MIN = 0.35  # Jaccard overlap of content words for "the same narrative"
 SINGLE_PURPOSE_SHARE = 0.8  # an account whose messages are at least this share repeated content is single-purpose
 THIRD_PARTY_MIN_ACCOUNTS = 2  # a number posted by this many accounts that are not the number is third-party
+INAUTHENTIC_MIN = 0.1  # least spread score (coordination, speed, freshness, floods) for a cluster to join:
+# harm alone (a warning quoting a fake's phone number, posted by regulars) never pulls a cluster in
 TITLE_CHARS = 90
 VIDEO_KINDS = frozenset({"video_file", "video_message", "animation", "video"})
 Progress = Callable[[str, int, int | None], None]
@@ -207,7 +211,7 @@ def assemble(corpus: Corpus) -> list[Draft]:
     suspicious: dict[int, scoring.ScoreParts] = {}
     for cid, cl in corpus.clusters.items():
         parts = measure.parts(cl.members, [cid])
-        if scoring.score(parts) >= scoring.CANDIDATE_THRESHOLD:
+        if scoring.score(parts) >= scoring.CANDIDATE_THRESHOLD and scoring.spread(parts) >= INAUTHENTIC_MIN:
             suspicious[cid] = parts
     union = _Union(suspicious)
     for items in _shared_keys(corpus, suspicious).values():

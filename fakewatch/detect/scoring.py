@@ -75,6 +75,11 @@ def score(parts: ScoreParts) -> float:
     return round(total, 3)
 
 
+def spread(parts: ScoreParts) -> float:
+    """The score without its harm part: how inauthentically the messages spread (0 to 0.7)."""
+    return round(score(parts) - WEIGHTS["harm"] * parts.harm.combined(), 3)
+
+
 def speed_part(chats_in_busiest_hour: int) -> float:
     return min(1.0, chats_in_busiest_hour / SPEED_CHATS)
 
