@@ -1,0 +1,193 @@
+"""The public check: is this message or link part of a known fake campaign?
+
+Answers `{"verdict": "known_fake" | "suspicious" | "no_match", "matches": [...],
+"signals": [...]}` (shape in issue 8). A text matches a campaign when its
+template (same :func:`~fakewatch.enrich.normalize.template` as detection) is a
+near-duplicate of one of the campaign's texts, or when it links to the
+campaign's own domains or URLs. Independent of any campaign, links to look-alike
+domains of real outlets and phone numbers of watchlisted people are signals.
+Nothing is fetched: a submitted URL is judged by its address alone unless the
+operator enabled fetching.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Engine, func, select
+
+from fakewatch.check.index import CampaignIndex
+from fakewatch.detect.neardup import THRESHOLD
+from fakewatch.enrich.links import find_links, link
+from fakewatch.enrich.normalize import template
+from fakewatch.enrich.phones import find_phones
+from fakewatch.store.tables.campaigns import campaign_messages, campaigns
+from fakewatch.store.tables.enrich import enrichment, links, watchlist
+from fakewatch.store.tables.outlets import lookalikes
+from fakewatch.store.tables.web import debunks as debunks_table
+from fakewatch.web import debunks
+
+KNOWN = THRESHOLD
+"""Similarity at which detection puts two texts in one cluster: the same text, so a known fake."""
+SUSPICIOUS = 0.4
+"""Below detection's threshold but sharing much of a campaign's wording: shown, flagged suspicious."""
+MAX_MATCHES = 5
+STALE_AFTER = 2.0
+"""Seconds between checks that the store's campaigns, debunks or lists changed (one cheap query)."""
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+@dataclass
+class Snapshot:
+    """Everything a check reads, loaded from the store at once and swapped whole when it changes."""
+
+    stamp: tuple = ()
+    campaigns: list[dict] = field(default_factory=list)
+    index: CampaignIndex = field(default_factory=CampaignIndex)
+    urls: dict[str, set[int]] = field(default_factory=dict)  # normalised URL -> campaign numbers
+    domains: dict[str, set[int]] = field(default_factory=dict)  # the campaigns' own domains
+    watch: dict[str, str] = field(default_factory=dict)  # E.164 -> watchlisted person
+    lookalikes: dict[str, str] = field(default_factory=dict)  # suspicious domain -> real outlet domain
+
+
+def _stamp(engine: Engine) -> tuple:
+    with engine.connect() as conn:
+        return tuple(conn.execute(select(
+            select(func.count()).select_from(campaigns).scalar_subquery(),
+            select(func.max(campaigns.c.id)).scalar_subquery(),
+            select(func.max(debunks_table.c.updated_at)).scalar_subquery(),
+            select(func.count()).select_from(debunks_table).scalar_subquery(),
+            select(func.count()).select_from(watchlist).scalar_subquery(),
+            select(func.count()).select_from(lookalikes).scalar_subquery(),
+        )).one())
+
+
+def load(engine: Engine) -> Snapshot:
+    """Read campaigns, their texts and links, published debunks, the watchlist and known look-alikes."""
+    snap = Snapshot(stamp=_stamp(engine))
+    published = debunks.published_by_campaign(engine)
+    number: dict[int, int] = {}
+    with engine.connect() as conn:
+        for row in conn.execute(select(campaigns.c.id, campaigns.c.code, campaigns.c.title, campaigns.c.reported,
+                                       campaigns.c.first_seen, campaigns.c.data)
+                                .order_by(campaigns.c.score.desc())).mappings():
+            number[row["id"]] = len(snap.campaigns)
+            data = row["data"] or {}
+            debunk = published.get(row["code"])
+            snap.campaigns.append({"campaign_id": row["code"], "title": row["title"], "reported": row["reported"],
+                                   "first_seen": _iso(row["first_seen"]), "chats": len(data.get("chats", [])),
+                                   "debunk": debunks.public_view(debunk) if debunk else None})
+            for domain in data.get("domains", []):
+                snap.domains.setdefault(domain, set()).add(number[row["id"]])
+        variants = [(tmpl, number[cid]) for cid, tmpl in conn.execute(
+            select(campaign_messages.c.campaign_id, enrichment.c.template).distinct()
+            .join(enrichment, enrichment.c.message_pk == campaign_messages.c.message_pk))]
+        for cid, url in conn.execute(select(campaign_messages.c.campaign_id, links.c.url).distinct()
+                                     .join(links, links.c.message_pk == campaign_messages.c.message_pk)
+                                     .where(links.c.tg_handle.is_(None))):
+            snap.urls.setdefault(url, set()).add(number[cid])
+        for name, phones in conn.execute(select(watchlist.c.name, watchlist.c.phones)):
+            for phone in phones or []:
+                snap.watch[phone] = name
+        for domain, registrable, outlet in conn.execute(select(lookalikes.c.domain, lookalikes.c.registrable,
+                                                               lookalikes.c.outlet_domain)
+                                                        .order_by(lookalikes.c.score)):
+            snap.lookalikes[domain] = snap.lookalikes[registrable] = outlet
+    snap.index = CampaignIndex.build(variants)
+    return snap
+
+
+class Checker:
+    """Answers checks from an in-memory snapshot of the store, reloaded when the store changes."""
+
+    def __init__(self, engine: Engine, *, allow_fetch: bool = False) -> None:
+        self.engine = engine
+        self.allow_fetch = allow_fetch
+        self._snap: Snapshot | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    def invalidate(self) -> None:
+        """Reload on the next check (after a pipeline run or a debunk edit)."""
+        self._checked = 0.0
+        with self._lock:
+            self._snap = None
+
+    def snapshot(self) -> Snapshot:
+        now = time.monotonic()
+        snap = self._snap
+        if snap is not None and now - self._checked < STALE_AFTER:
+            return snap
+        with self._lock:
+            if self._snap is None or (now - self._checked >= STALE_AFTER and _stamp(self.engine) != self._snap.stamp):
+                self._snap = load(self.engine)
+            self._checked = now
+            return self._snap
+
+    def check_text(self, text: str) -> dict:
+        """Verdict on a message as received: near-duplicate of a campaign text, its links and phones."""
+        snap = self.snapshot()
+        scores = snap.index.query(template(text))
+        found = find_links(text)
+        self._link_matches(snap, [(ln.url, ln.domain) for ln in found], scores)
+        signals = self._link_signals(snap, found) + [
+            {"kind": "watchlist_phone", "phone": p.e164, "person": snap.watch[p.e164]}
+            for p in find_phones(text) if p.e164 in snap.watch]
+        return self._answer(snap, scores, signals)
+
+    def check_url(self, url: str) -> dict:
+        """Verdict on a link by its address alone: a campaign's URL or domain, or a look-alike outlet."""
+        snap = self.snapshot()
+        scores: dict[int, float] = {}
+        found = link(url)
+        if found is None:  # not an address at all: nothing to match
+            return self._answer(snap, scores, [])
+        self._link_matches(snap, [(found.url, found.domain)], scores)
+        return self._answer(snap, scores, self._link_signals(snap, [found]))
+
+    @staticmethod
+    def _link_matches(snap: Snapshot, found: list[tuple[str, str]], scores: dict[int, float]) -> None:
+        # A link to a campaign's own page or domain ties the item to the campaign as surely as its text.
+        for url, domain in found:
+            for camp in snap.urls.get(url, set()) | snap.domains.get(domain, set()):
+                scores[camp] = 1.0
+
+    @staticmethod
+    def _link_signals(snap: Snapshot, found: list) -> list[dict]:
+        signals = []
+        for ln in found:
+            outlet = snap.lookalikes.get(ln.host.removeprefix("www.")) or snap.lookalikes.get(ln.domain)
+            if outlet:
+                signals.append({"kind": "lookalike_domain", "domain": ln.domain, "impersonates": outlet})
+        return signals
+
+    @staticmethod
+    def _answer(snap: Snapshot, scores: dict[int, float], signals: list[dict]) -> dict:
+        ranked = sorted(((s, c) for c, s in scores.items() if s >= SUSPICIOUS), key=lambda sc: (-sc[0], sc[1]))
+        matches = [{**{k: v for k, v in snap.campaigns[c].items() if k != "reported"}, "similarity": round(s, 3)}
+                   for s, c in ranked[:MAX_MATCHES]]
+        known = any(s >= KNOWN and snap.campaigns[c]["reported"] for s, c in ranked)
+        verdict = "known_fake" if known else "suspicious" if matches or signals else "no_match"
+        return {"verdict": verdict, "matches": matches, "signals": signals}
+
+
+_checkers: weakref.WeakKeyDictionary[Engine, Checker] = weakref.WeakKeyDictionary()
+
+
+def check_text(engine: Engine, text: str) -> dict:
+    """Check one message against the campaigns stored in `engine` (snapshot cached per engine)."""
+    return _checkers.setdefault(engine, Checker(engine)).check_text(text)
+
+
+def check_url(engine: Engine, url: str, allow_fetch: bool = False) -> dict:
+    """Check one link against the campaigns stored in `engine`; never fetched unless `allow_fetch`."""
+    checker = _checkers.setdefault(engine, Checker(engine))
+    checker.allow_fetch = allow_fetch
+    return checker.check_url(url)

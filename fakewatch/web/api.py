@@ -1,0 +1,249 @@
+"""JSON API under /api/: everything the analyst UI shows, plus the public check. OpenAPI at /api/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel, Field, model_validator
+
+from fakewatch.web import debunks, queries
+from fakewatch.web.auth import AuthError, User, create_token, create_user, list_tokens, list_users, \
+    revoke_token, set_disabled
+from fakewatch.web.deps import context, public, rate_limited, require_admin, require_user
+from fakewatch.web.search import Filters, search
+from fakewatch.web.views import claim_review_for, downloads, parse_filters
+
+router = APIRouter(prefix="/api")
+Analyst = Annotated[User, Depends(require_user)]
+Admin = Annotated[User, Depends(require_admin)]
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0)]
+MAX_CHECK_TEXT = 20_000  # the normaliser reads this much; a campaign text is far shorter
+
+
+class CheckRequest(BaseModel):
+    text: str | None = Field(None, max_length=MAX_CHECK_TEXT, description="A message as received")
+    url: str | None = Field(None, max_length=2000, description="A link as received")
+
+    @model_validator(mode="after")
+    def one_of(self) -> CheckRequest:
+        if not (self.text or "").strip() and not (self.url or "").strip():
+            raise ValueError("give text or url")
+        return self
+
+
+class CheckMatch(BaseModel):
+    campaign_id: str
+    title: str
+    similarity: float
+    first_seen: str | None
+    chats: int
+    debunk: dict | None
+
+
+class CheckResponse(BaseModel):
+    verdict: Literal["known_fake", "suspicious", "no_match"]
+    matches: list[CheckMatch]
+    signals: list[dict]
+
+
+class DebunkBody(BaseModel):
+    claim: str = Field(max_length=debunks.MAX_TEXT)
+    text: str = Field(max_length=debunks.MAX_TEXT)
+    rating: str = "False"
+    links: list[str] = []
+    status: Literal["draft", "published"] = "draft"
+
+
+class UserBody(BaseModel):
+    name: str
+    password: str
+    role: Literal["admin", "analyst"] = "analyst"
+
+
+class TokenBody(BaseModel):
+    name: str = Field("api", max_length=128)
+
+
+# -- public -------------------------------------------------------------------------------------------------
+
+@router.post("/check", response_model=CheckResponse, dependencies=[Depends(public), Depends(rate_limited)],
+             tags=["public"])
+def check(request: Request, body: CheckRequest) -> dict:
+    """Is this message or link part of a known fake campaign? No login; rate-limited per client."""
+    checker = context(request).checker
+    if (body.text or "").strip():
+        return checker.check_text(body.text)
+    return checker.check_url(body.url.strip())
+
+
+# -- analysts -----------------------------------------------------------------------------------------------
+
+@router.get("/me", tags=["account"])
+def me(user: Analyst) -> dict:
+    return {"id": user.id, "name": user.name, "role": user.role}
+
+
+@router.get("/campaigns", tags=["campaigns"])
+def campaigns(request: Request, _user: Analyst, candidates: bool = True) -> list[dict]:
+    """Campaigns by score (reported first, then weaker candidates unless `candidates=false`)."""
+    return queries.campaign_list(context(request).engine, candidates=candidates)
+
+
+@router.get("/campaigns/{code}", tags=["campaigns"])
+def campaign(request: Request, code: str, _user: Analyst) -> dict:
+    """A campaign as in findings.json, with waves, accounts, chats, network, evidence and inputs."""
+    return queries.campaign(context(request).engine, code)
+
+
+@router.get("/campaigns/{code}/messages", tags=["campaigns"])
+def campaign_messages(request: Request, code: str, _user: Analyst, limit: Limit = 50,
+                      offset: Offset = 0) -> list[dict]:
+    return queries.campaign_messages_page(context(request).engine, code, limit=limit, offset=offset)
+
+
+@router.get("/campaigns/{code}/debunks", tags=["debunks"])
+def campaign_debunks(request: Request, code: str, _user: Analyst) -> list[dict]:
+    return debunks.for_campaign(context(request).engine, code)
+
+
+@router.post("/campaigns/{code}/debunks", status_code=201, tags=["debunks"])
+def debunk_create(request: Request, code: str, user: Analyst, body: DebunkBody) -> dict:
+    return _save(request, code, user, body, None)
+
+
+@router.put("/debunks/{debunk_id}", tags=["debunks"])
+def debunk_update(request: Request, debunk_id: int, user: Analyst, body: DebunkBody) -> dict:
+    found = debunks.get(context(request).engine, debunk_id)
+    if found is None:
+        raise queries.NotFound(f"debunk {debunk_id}")
+    return _save(request, found["campaign"], user, body, debunk_id)
+
+
+def _save(request: Request, code: str, user: User, body: DebunkBody, debunk_id: int | None) -> dict:
+    engine = context(request).engine
+    try:
+        saved = debunks.save(engine, code, user, debunks.DebunkInput(**body.model_dump()), debunk_id)
+    except debunks.DebunkError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    context(request).checker.invalidate()
+    return debunks.get(engine, saved)
+
+
+@router.get("/debunks/{debunk_id}/claimreview", tags=["debunks"])
+def debunk_claimreview(request: Request, debunk_id: int, _user: Analyst) -> JSONResponse:
+    """The debunk as schema.org ClaimReview JSON-LD."""
+    return JSONResponse(claim_review_for(request, debunk_id), media_type="application/ld+json")
+
+
+@router.get("/accounts/{account_id:path}", tags=["accounts"])
+def account(request: Request, account_id: str, _user: Analyst, limit: Limit = 50, offset: Offset = 0) -> dict:
+    return queries.account(context(request).engine, account_id, limit=limit, offset=offset)
+
+
+@router.get("/chats", tags=["chats"])
+def chats(request: Request, _user: Analyst) -> list[dict]:
+    return queries.chat_list(context(request).engine)
+
+
+@router.get("/chats/{key:path}", tags=["chats"])
+def chat(request: Request, key: str, _user: Analyst, limit: Limit = 100, offset: Offset = 0) -> dict:
+    """A chat ("platform:chat_id"), the campaigns that reached it and its messages oldest first."""
+    return queries.chat(context(request).engine, key, limit=limit, offset=offset)
+
+
+@router.get("/messages/{pk}", tags=["messages"])
+def message(request: Request, pk: int, _user: Analyst, around: Annotated[int, Query(ge=0, le=50)] = 3) -> dict:
+    """A message with the messages around it in its chat."""
+    return queries.message_context(context(request).engine, pk, around=around)
+
+
+@router.get("/search", tags=["messages"])
+def search_messages(request: Request, _user: Analyst, filters: Annotated[Filters, Depends(parse_filters)],
+                    q: str = "", limit: Limit = 50, offset: Offset = 0) -> list[dict]:
+    """Full-text search (every word must occur) with filters; newest first."""
+    return search(context(request).engine, q, filters, limit=limit, offset=offset)
+
+
+@router.post("/jobs", status_code=202, tags=["jobs"])
+async def job_create(request: Request, user: Analyst, files: Annotated[list[UploadFile], File()]) -> dict:
+    """Upload exports and run the investigate pipeline on them in the background."""
+    from fakewatch.web.jobs import UploadRefused
+
+    runner = context(request).jobs
+    try:
+        job_id = runner.submit(user, files)
+    except UploadRefused as exc:
+        raise HTTPException(400, str(exc)) from exc
+    return runner.get(job_id)
+
+
+@router.get("/jobs", tags=["jobs"])
+def jobs(request: Request, _user: Analyst) -> list[dict]:
+    return context(request).jobs.list()
+
+
+@router.get("/jobs/{job_id}", tags=["jobs"])
+def job(request: Request, job_id: int, _user: Analyst) -> dict:
+    """A pipeline run: status, stage, progress (done of total) and error if it failed."""
+    return context(request).jobs.get(job_id)
+
+
+@router.get("/downloads", tags=["downloads"])
+def download_list(request: Request, _user: Analyst) -> list[dict]:
+    return downloads(request).available()
+
+
+@router.get("/downloads/{name}", tags=["downloads"])
+def download(request: Request, name: str, _user: Analyst) -> FileResponse:
+    """findings.json, the CSVs, the GEXF network or report.html of the newest pipeline run."""
+    path = downloads(request).path(name)
+    return FileResponse(path, filename=path.name)
+
+
+@router.get("/tokens", tags=["account"])
+def tokens(request: Request, user: Analyst) -> list[dict]:
+    return list_tokens(context(request).engine, user.id)
+
+
+@router.post("/tokens", status_code=201, tags=["account"])
+def token_create(request: Request, user: Analyst, body: TokenBody) -> dict:
+    """A new bearer token for yourself; shown once."""
+    return {"token": create_token(context(request).engine, user.name, body.name)}
+
+
+@router.delete("/tokens/{token_id}", status_code=204, tags=["account"])
+def token_delete(request: Request, token_id: int, user: Analyst) -> None:
+    try:
+        revoke_token(context(request).engine, user.id, token_id)
+    except AuthError as exc:
+        raise queries.NotFound(str(exc)) from exc
+
+
+# -- administrators -----------------------------------------------------------------------------------------
+
+@router.get("/users", tags=["admin"])
+def users(request: Request, _admin: Admin) -> list[dict]:
+    return list_users(context(request).engine)
+
+
+@router.post("/users", status_code=201, tags=["admin"])
+def user_create(request: Request, _admin: Admin, body: UserBody) -> dict:
+    try:
+        made = create_user(context(request).engine, body.name, body.password, body.role)
+    except AuthError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    return {"id": made.id, "name": made.name, "role": made.role}
+
+
+@router.post("/users/{user_id}/disable", tags=["admin"])
+def user_disable(request: Request, user_id: int, admin: Admin, disabled: bool = True) -> dict:
+    if user_id == admin.id:
+        raise HTTPException(400, "you cannot disable your own account")
+    try:
+        set_disabled(context(request).engine, user_id, disabled)
+    except AuthError as exc:
+        raise queries.NotFound(str(exc)) from exc
+    return {"id": user_id, "disabled": disabled}

@@ -1,0 +1,160 @@
+"""The FastAPI application: store, settings, middleware (security headers, body limits) and routers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from fakewatch import __version__
+from fakewatch.store import open_store
+from fakewatch.web import api, pages
+from fakewatch.web.auth import SessionSigner
+from fakewatch.web.deps import Forbidden, LoginRequired, WebContext, render, session_ttl
+from fakewatch.web.queries import NotFound
+from fakewatch.web.ratelimit import RateLimiter
+from fakewatch.web.settings import WebSettings
+
+HERE = Path(__file__).parent
+# Every script is a file under /static; no inline script or style can run even if escaping failed somewhere.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+MAX_BODY = 1024**2  # forms and JSON; uploads have their own limit (settings.max_upload_bytes)
+UPLOAD_PATHS = ("/upload", "/api/jobs")
+
+
+class BodyTooLarge(HTTPException):
+    """Raised while reading a request body past its limit (an HTTPException, so FastAPI answers 413)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body larger than {limit:,} bytes")
+
+
+class Guard:
+    """Pure ASGI middleware: security headers on every response, and a cap on every request body.
+
+    The cap is checked against Content-Length up front and counted while the body
+    streams in, so a chunked upload without a length cannot fill the disk either.
+    """
+
+    def __init__(self, app: ASGIApp, max_upload: int) -> None:
+        self.app = app
+        self.max_upload = max_upload
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.max_upload if scope["path"] in UPLOAD_PATHS else MAX_BODY
+        https = scope.get("scheme") == "https"
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", [])) + SECURITY_HEADERS
+                if https:
+                    headers.append((b"strict-transport-security", b"max-age=31536000"))
+                message["headers"] = headers
+            await send(message)
+
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > limit:
+            response = JSONResponse({"detail": str(BodyTooLarge(limit).detail)}, status_code=413)
+            await response(scope, receive, send_with_headers)
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        await self.app(scope, counted, send_with_headers)
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    env = templates.env
+    env.filters["when"] = lambda d: d.strftime("%Y-%m-%d %H:%M") if isinstance(d, datetime) else (d or "")
+    env.filters["pct"] = lambda x: f"{100 * float(x):.0f}%" if x is not None else ""
+    env.filters["q"] = lambda s: quote(str(s), safe="")
+    # Pretty JSON for evidence blocks; autoescaping still applies when it is inserted.
+    env.filters["pretty"] = lambda v: json.dumps(v, ensure_ascii=False, indent=1, default=str)
+    env.globals["version"] = __version__
+    return templates
+
+
+def create_app(engine_or_url: Engine | str | None = None, settings: WebSettings | None = None) -> FastAPI:
+    """The web app over the store `engine_or_url` (an Engine, a URL, or None for the default store)."""
+    from fakewatch.check import Checker
+    from fakewatch.web.jobs import JobRunner
+
+    engine = engine_or_url if isinstance(engine_or_url, Engine) else open_store(engine_or_url)
+    settings = settings or WebSettings.from_env()
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.fw.jobs.stop()
+
+    app = FastAPI(title="fakewatch", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan,
+                  openapi_url="/api/openapi.json",
+                  description="Analyst API of fakewatch (bearer token or session) and the public check.")
+    app.state.fw = WebContext(
+        engine=engine,
+        settings=settings,
+        signer=SessionSigner(settings.signing_key(), session_ttl(settings)),
+        templates=_templates(),
+        limiter=RateLimiter(settings.check_rate, settings.check_burst),
+        jobs=JobRunner(engine, settings.data_dir),
+        checker=Checker(engine, allow_fetch=settings.allow_fetch),
+    )
+    app.add_middleware(Guard, max_upload=settings.max_upload_bytes)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    def wants_json(request: Request) -> bool:
+        return request.url.path.startswith("/api/")
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _exc: LoginRequired):
+        if wants_json(request):
+            return JSONResponse({"detail": "login required"}, status_code=401,
+                                headers={"WWW-Authenticate": "Bearer"})
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden):
+        if wants_json(request):
+            return JSONResponse({"detail": str(exc)}, status_code=403)
+        return render(request, "error.html", status_code=403, title="Not allowed", detail=str(exc))
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound):
+        if wants_json(request):
+            return JSONResponse({"detail": str(exc)}, status_code=404)
+        return render(request, "error.html", status_code=404, title="Not found", detail=str(exc))
+
+    return app

@@ -1,0 +1,79 @@
+"""Pieces the pages and the API share beyond the queries: search filters, downloads, ClaimReview."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Query, Request
+
+from fakewatch.web import debunks, queries
+from fakewatch.web.deps import context
+from fakewatch.web.search import Filters
+
+# What the investigate pipeline writes that analysts may download (the names its report writers use).
+DOWNLOAD_SUFFIXES = (".json", ".csv", ".gexf", ".html")
+
+
+def _parse_day(value: str | None, end: bool = False) -> datetime | None:
+    if not value:
+        return None
+    try:
+        day = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if end and len(value) <= 10:  # a bare date means the whole day
+        day = day.replace(hour=23, minute=59, second=59)
+    return day
+
+
+def _tri(value: str | None) -> bool | None:
+    return {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}.get((value or "").lower())
+
+
+def parse_filters(chat: Annotated[str | None, Query(description="platform:chat_id")] = None,
+                  account: Annotated[str | None, Query(description="platform:native_id")] = None,
+                  since: Annotated[str | None, Query(description="YYYY-MM-DD or ISO time, UTC")] = None,
+                  until: Annotated[str | None, Query(description="YYYY-MM-DD or ISO time, UTC")] = None,
+                  lang: Annotated[str | None, Query(description="ru, kk, en, other")] = None,
+                  has_phone: Annotated[str | None, Query(description="yes or no")] = None,
+                  has_link: Annotated[str | None, Query(description="yes or no")] = None) -> Filters:
+    """Search filters from the query string (the same names on the page and the API)."""
+    return Filters(chat=chat or None, account=account or None, since=_parse_day(since),
+                   until=_parse_day(until, end=True), lang=lang or None, has_phone=_tri(has_phone),
+                   has_link=_tri(has_link))
+
+
+class Downloads:
+    """The outputs of the newest finished pipeline run (findings.json, CSVs, GEXF, report.html)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+
+    def available(self) -> list[dict]:
+        if self.folder is None or not self.folder.is_dir():
+            return []
+        return [{"name": p.name, "size": p.stat().st_size} for p in sorted(self.folder.iterdir())
+                if p.is_file() and p.suffix in DOWNLOAD_SUFFIXES]
+
+    def path(self, name: str) -> Path:
+        # Only names listed by available(): nothing else under the data folder can be asked for.
+        if name not in {f["name"] for f in self.available()}:
+            raise queries.NotFound(f"download {name!r}")
+        return self.folder / name  # type: ignore[operator]
+
+
+def downloads(request: Request) -> Downloads:
+    return Downloads(context(request).jobs.latest_output())
+
+
+def claim_review_for(request: Request, debunk_id: int) -> dict:
+    """A debunk as ClaimReview JSON-LD, its url pointing at the campaign page it belongs to."""
+    engine = context(request).engine
+    found = debunks.get(engine, debunk_id)
+    if found is None:
+        raise queries.NotFound(f"debunk {debunk_id}")
+    camp = queries.campaign(engine, found["campaign"])
+    url = str(request.url_for("campaign_page", code=found["campaign"]))
+    return debunks.claim_review(found, camp, url=url, publisher=context(request).settings.publisher)
