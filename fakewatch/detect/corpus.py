@@ -45,6 +45,26 @@ class Corpus:
     def __len__(self) -> int:
         return len(self.pk)
 
+    @classmethod
+    def of(cls, *, accounts: list[str | None], chats: list[str], times: np.ndarray, templates: list[str],
+           links: list[list[str]] | None = None, forwards: list[str | None] | None = None) -> Corpus:
+        """A corpus from plain lists (third-party data, benchmarks): row i is message i, `pk` = i.
+
+        Link domains are the URL's host; `forwards` are forward-source account ids.
+        """
+        vocab: dict[str, int] = {}
+        chat_vocab: dict[str, int] = {}
+        forwards = forwards or [None] * len(accounts)
+        links = links or [[] for _ in accounts]
+        link_rows = [i for i, urls in enumerate(links) for _ in urls]
+        link_urls = [u for urls in links for u in urls]
+        return cls(pk=np.arange(len(accounts), dtype=np.int64), time=np.asarray(times, dtype=np.int64),
+                   account=_codes(accounts, vocab), origin=_codes(forwards, vocab),
+                   chat=_codes(chats, chat_vocab), names=list(vocab), chats=list(chat_vocab), templates=templates,
+                   forward_keys=list(forwards), link_rows=np.asarray(link_rows, dtype=np.int64), link_urls=link_urls,
+                   link_domains=[u.split("://")[-1].split("/")[0] for u in link_urls],
+                   media_rows=np.empty(0, np.int64), media_sha256=[])
+
 
 def _codes(values: list[str | None], vocab: dict[str, int]) -> np.ndarray:
     return np.fromiter((-1 if v is None else vocab.setdefault(v, len(vocab)) for v in values), dtype=np.int64,
