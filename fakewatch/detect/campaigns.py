@@ -326,9 +326,11 @@ def describe(corpus: Corpus, measure: _Measure, draft: Draft) -> None:
     display = {p[0]: p[1] for _, p in person_rows}
     watched = {p[0] for _, p in person_rows if p[2]}
     persons = [n for n, c in person_count.most_common() if c >= 2 or n in watched]
+    person_chats: dict[str, set[str]] = defaultdict(set)
+    for pk, p in person_rows:
+        person_chats[p[0]].add(corpus.msgs[pk].chat)
     person_detail = [{"name": display[n], "messages": person_count[n], "watchlist": n in watched,
-                      "chats": sorted({corpus.msgs[pk].chat for pk, p in person_rows if p[0] == n})[:20]}
-                     for n in persons]
+                      "chats": sorted(person_chats[n])[:20]} for n in persons]
 
     linked = Counter(d for pk in draft.pks for d in set(corpus.domains.get(pk, ())))
     fake = sorted(d for d in linked if d in corpus.lookalikes)
@@ -488,9 +490,11 @@ def load(engine: Engine, *, min_size: int = 2) -> Corpus:
                               .where(p.c.kind == "PER", p.c.message_pk.in_(member_pks))):
             corpus.persons.setdefault(r.message_pk, []).append((r.normal, r.name, r.watch_id is not None))
         lk = enrich.links
-        for pk, domain in conn.execute(select(lk.c.message_pk, lk.c.domain).where(
+        hosts: dict[str, str] = {}
+        for pk, domain, host in conn.execute(select(lk.c.message_pk, lk.c.domain, lk.c.host).where(
                 lk.c.message_pk.in_(member_pks), lk.c.tg_handle.is_(None), lk.c.shortener.is_(False))):
             corpus.domains.setdefault(pk, []).append(domain)
+            hosts[host] = domain
         for r in conn.execute(select(enrich.money).where(enrich.money.c.message_pk.in_(member_pks))):
             corpus.money.setdefault(r.message_pk, []).append(Money(r.message_pk, r.amount, r.currency))
         for pk, pays, gathering in conn.execute(select(e.c.message_pk, e.c.pays, e.c.gathering)
@@ -507,6 +511,7 @@ def load(engine: Engine, *, min_size: int = 2) -> Corpus:
                 look = {"outlet": r.outlet_domain, "method": r.method, "score": r.score, "detail": r.detail}
                 corpus.lookalikes[r.domain] = look
                 corpus.lookalikes.setdefault(r.registrable, look)
+        _match_outlets(engine, corpus, hosts)
         corpus.corpus_counts = dict(conn.execute(
             select(m.c.account_id, func.count()).where(m.c.account_id.is_not(None)).group_by(m.c.account_id)).all())
         clustered = Counter(msgs[pk].account for pk in {pk for c in clusters.values() for pk in c.members}
@@ -525,6 +530,22 @@ def load(engine: Engine, *, min_size: int = 2) -> Corpus:
             totals[("origin", key)] = n
         corpus.key_totals = totals
     return corpus
+
+
+def _match_outlets(engine: Engine, corpus: Corpus, hosts: dict[str, str]) -> None:
+    """Match the linked hosts the look-alike detector has not judged against the known outlets."""
+    from fakewatch.detect.impersonation import OutletIndex, match_domain
+    from fakewatch.outlets import load_outlets
+
+    todo = {h: d for h, d in hosts.items() if d not in corpus.lookalikes and h not in corpus.lookalikes}
+    if not todo:
+        return
+    index = OutletIndex(load_outlets(engine))
+    for host, domain in sorted(todo.items()):
+        found = match_domain(host, index)
+        if found:
+            corpus.lookalikes.setdefault(domain, {"outlet": found.outlet.domain, "method": found.method,
+                                                  "score": found.score, "detail": found.detail})
 
 
 def store(engine: Engine, drafts: Sequence[Draft]) -> None:

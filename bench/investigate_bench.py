@@ -1,0 +1,115 @@
+"""Investigate benchmark: `investigate` end to end on the demo corpus (default one million messages).
+
+Generates the demo scenario once into a cache folder (not timed), then runs
+`fakewatch investigate` on it in a child process, timing every stage from its
+progress reports and reading the child's peak resident memory. Targets: at most
+5 minutes and 4 GB on 2 cores. Prints the figures, scores findings.json against
+truth.json, and rewrites the "Investigate" section of bench/README.md.
+
+    python bench/investigate_bench.py [--messages N] [--seed S] [--no-readme]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+README = HERE / "README.md"
+TARGET_SECONDS = 300
+TARGET_BYTES = 4 * 1024**3
+
+CHILD = """
+import json, sys, time
+from fakewatch.pipeline import investigate
+stages, last = {}, [None, time.perf_counter()]
+def tick(stage, done, total):
+    now = time.perf_counter()
+    name = stage.split(":")[0]
+    if name != last[0]:
+        if last[0] is not None:
+            stages[last[0]] = stages.get(last[0], 0) + now - last[1]
+        last[0], last[1] = name, now
+began = time.perf_counter()
+path = investigate([sys.argv[1]], sys.argv[2], progress=tick)
+stages[last[0]] = stages.get(last[0], 0) + time.perf_counter() - last[1]
+print(json.dumps({"seconds": time.perf_counter() - began, "stages": stages, "findings": str(path)}))
+"""
+
+
+def corpus(messages: int, seed: int) -> Path:
+    """The demo scenario of `messages` messages, generated once and kept under the temp folder."""
+    from fakewatch.demo import generate
+
+    folder = Path(tempfile.gettempdir()) / f"fakewatch-demo-{messages}-{seed}"
+    if not (folder / "truth.json").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        generate(folder, seed=seed, messages=messages)
+    return folder
+
+
+def run(messages: int, seed: int) -> dict:
+    data = corpus(messages, seed)
+    out = Path(tempfile.mkdtemp(prefix="fakewatch-investigate-bench-"))
+    try:
+        began = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-c", CHILD, str(data), str(out)], capture_output=True, text=True,
+                              check=False)
+        wall = time.perf_counter() - began
+        if proc.returncode:
+            raise SystemExit(f"investigate failed:\n{proc.stderr[-4000:]}")
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # Linux reports KiB
+        from fakewatch.evaluate import evaluate
+
+        findings = json.loads(Path(result["findings"]).read_text(encoding="utf-8"))
+        truth = json.loads((data / "truth.json").read_text(encoding="utf-8"))
+        return {"messages": messages, "seed": seed, "seconds": round(wall, 1), "peak_bytes": peak,
+                "stages": {k: round(v, 1) for k, v in result["stages"].items()}, "eval": evaluate(findings, truth),
+                "cores": os.cpu_count()}
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def section(fig: dict) -> str:
+    ok = fig["seconds"] <= TARGET_SECONDS and fig["peak_bytes"] <= TARGET_BYTES
+    stages = ", ".join(f"{k} {v:.0f} s" for k, v in fig["stages"].items())
+    headline = {k: v for k, v in fig["eval"].items() if not isinstance(v, (dict, list))}
+    return (f"## Investigate\n\n`python bench/investigate_bench.py`: `investigate` end to end (ingest, enrich, detect,"
+            f" campaigns, reports) on the {fig['messages']:,}-message demo corpus (seed {fig['seed']}),"
+            f" {fig['cores']} cores.\n\n"
+            f"| wall time | peak memory | target (5 min, 4 GB) |\n| --- | --- | --- |\n"
+            f"| {fig['seconds']:.0f} s | {fig['peak_bytes'] / 1024**3:.2f} GB | {'met' if ok else 'MISSED'} |\n\n"
+            f"Stages: {stages}.\n\nEval: `{json.dumps(headline)}`\n")
+
+
+def write_readme(text: str) -> None:
+    old = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
+    pattern = re.compile(r"## Investigate\n.*?(?=\n## |\Z)", re.S)
+    new = pattern.sub(text.rstrip("\n") + "\n", old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text
+    README.write_text(new, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-readme", action="store_true")
+    args = parser.parse_args()
+    fig = run(args.messages, args.seed)
+    print(json.dumps(fig, indent=2, default=str))
+    if not args.no_readme:
+        write_readme(section(fig))
+
+
+if __name__ == "__main__":
+    main()
