@@ -25,7 +25,7 @@ enrichment = Table(
     Column("has_money", Boolean, nullable=False),
     Column("pays", Boolean, nullable=False),  # offers payment for doing something
     Column("cta", Boolean, nullable=False),  # calls to come, gather, call, forward, share
-    Column("gathering", JSON),  # {"date", "time", "place", "when"} of a called gathering, else NULL
+    Column("gathering", JSON(none_as_null=True)),  # {"date", "time", "place", "when"} of a called gathering
 )
 
 watchlist = Table(
@@ -72,7 +72,8 @@ persons = Table(
     Column("message_pk", Integer, ForeignKey("messages.id"), nullable=False, index=True),
     Column("kind", String(8), nullable=False),  # PER | ORG | LOC
     Column("name", Text, nullable=False),  # as written
-    Column("normal", Text, nullable=False, index=True),  # nominative form
+    Column("normal", Text, nullable=False, index=True),  # nominative form, or the watchlist name it matched
+    Column("source", String(8), nullable=False),  # ner (natasha) | watch (watchlist match the NER missed)
     Column("watch_id", Integer, ForeignKey("watchlist.id"), index=True),
 )
 

@@ -80,6 +80,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(8), nullable=False),
         sa.Column("name", sa.Text, nullable=False),
         sa.Column("normal", sa.Text, nullable=False),
+        sa.Column("source", sa.String(8), nullable=False),
         _watch_id("persons"),
     )
     op.create_table(
