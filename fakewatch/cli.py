@@ -237,5 +237,176 @@ def accounts(
     console.print(table)
 
 
+user_app = typer.Typer(help="Web UI accounts.", no_args_is_help=True)
+token_app = typer.Typer(help="Bearer tokens for the API.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; keep loopback behind a TLS proxy")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8000,
+    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", envvar="FAKEWATCH_WEB_DIR",
+                                                     help="Uploads, run outputs, cookie key")] = None,
+    allow_fetch: Annotated[bool, typer.Option("--allow-fetch", help="Let the public check fetch submitted URLs")] = False,
+) -> None:
+    """Run the analyst web UI, the API and the public check page."""
+    import uvicorn
+
+    from fakewatch.web import create_app
+    from fakewatch.web.settings import WebSettings
+
+    settings = WebSettings.from_env(data_dir=data_dir, allow_fetch=allow_fetch or None)
+    web = create_app(engine_for(db), settings)
+    err.print(f"fakewatch serving on http://{escape(host)}:{port}/ (data in {escape(str(settings.data_dir))})")
+    uvicorn.run(web, host=host, port=port, log_level="warning", proxy_headers=settings.trust_proxy)
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="Login name")],
+    role: Annotated[str, typer.Option("--role", help="admin or analyst")] = "analyst",
+    password: Annotated[Optional[str], typer.Option("--password", envvar="FAKEWATCH_PASSWORD",
+                                                    help="Prompted for when not given")] = None,
+    db: DbOption = None,
+) -> None:
+    """Create a web UI account (password stored as an argon2 hash)."""
+    from fakewatch.web.auth import AuthError, create_user
+
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        made = create_user(engine_for(db), name, password, role)
+    except AuthError as exc:
+        err.print(f"[red]refused[/] {escape(str(exc))}")
+        raise typer.Exit(1) from exc
+    console.print(f"[green]ok[/] user {escape(made.name)} ({made.role})")
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Argument(help="User the token acts as")],
+    label: Annotated[str, typer.Option("--label", help="What the token is for")] = "cli",
+    db: DbOption = None,
+) -> None:
+    """Create a bearer API token for a user and print it (it is stored only as a digest)."""
+    from fakewatch.web.auth import AuthError, create_token
+
+    try:
+        print(create_token(engine_for(db), name, label))
+    except AuthError as exc:
+        err.print(f"[red]refused[/] {escape(str(exc))}")
+        raise typer.Exit(1) from exc
+
+
+@app.command()
+def check(
+    text: Annotated[Optional[str], typer.Argument(help="Message text as received")] = None,
+    url: Annotated[Optional[str], typer.Option("--url", help="A link as received")] = None,
+    allow_fetch: Annotated[bool, typer.Option("--allow-fetch", help="Fetch the URL (SSRF rules apply)")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Is this message or link part of a known fake campaign? Same answer as the public check API."""
+    from fakewatch.check import check_text, check_url
+
+    engine = engine_for(db)
+    if url:
+        result = check_url(engine, url, allow_fetch=allow_fetch)
+    elif text:
+        result = check_text(engine, text)
+    else:
+        err.print("give TEXT or --url")
+        raise typer.Exit(2)
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    colour = {"known_fake": "red", "suspicious": "yellow", "no_match": "green"}[result["verdict"]]
+    console.print(f"[{colour}]{result['verdict']}[/]")
+    for m in result["matches"]:
+        console.print(f"  {escape(m['campaign_id'])} {escape(m['title'])}: similarity {m['similarity']:.2f}, "
+                      f"first seen {escape(str(m['first_seen']))}, {m['chats']} chats"
+                      + (f", debunk: {escape(m['debunk']['rating'])}" if m["debunk"] else ""))
+    for s in result["signals"]:
+        console.print("  signal " + escape(", ".join(f"{k}={v}" for k, v in s.items())))
+
+
+@app.command()
+def enrich(
+    all_: Annotated[bool, typer.Option("--all", help="Redo every message, not only the new ones")] = False,
+    workers: Annotated[Optional[int], typer.Option("--workers", help="Worker processes (default: 2)")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Language, normalised text, phones, links, persons, money and calls to action for each message."""
+    from fakewatch.enrich import run
+
+    engine = engine_for(db)
+    with progress_bar() as bar:
+        task = bar.add_task("enrich", total=None)
+
+        def tick(stage: str, done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = run(engine, redo=all_, progress=tick, workers=workers)
+    data = {"messages": report.messages, "phones": report.phones, "links": report.links, "persons": report.persons,
+            "money": report.money, "languages": dict(report.languages), "seconds": round(report.seconds, 1),
+            "workers": report.workers}
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    langs = ", ".join(f"{k} {v:,}" for k, v in report.languages.most_common())
+    console.print(f"[green]enriched[/] {report.messages:,} messages in {report.seconds:.1f}s "
+                  f"({report.rate:,.0f}/s, {report.workers} workers): {report.phones:,} phones, {report.links:,} links, "
+                  f"{report.persons:,} names, {report.money:,} amounts" + (f"; languages {langs}" if langs else ""))
+
+
+watch_app = typer.Typer(help="Watchlist of people to protect: find their names and phones in messages.",
+                        no_args_is_help=True)
+app.add_typer(watch_app, name="watch")
+
+
+@watch_app.command("add")
+def watch_add(
+    kind: Annotated[str, typer.Argument(help="What to watch: person")],
+    name: Annotated[str, typer.Argument(help="Name as usually written")],
+    phone: Annotated[Optional[list[str]], typer.Option("--phone", help="Phone number, repeatable")] = None,
+    alias: Annotated[Optional[list[str]], typer.Option("--alias", help="Other spelling or script, repeatable")] = None,
+    db: DbOption = None,
+) -> None:
+    """Add a person; messages already enriched are matched against them at once."""
+    from fakewatch.enrich.watchlist import WatchError, add
+
+    if kind != "person":
+        err.print(f"[red]unknown kind[/] {escape(kind)}: only 'person' can be watched")
+        raise typer.Exit(2)
+    try:
+        watch_id = add(engine_for(db), name, kind=kind, aliases=alias or [], phones=phone or [])
+    except WatchError as e:
+        err.print(f"[red]refused[/] {escape(str(e))}")
+        raise typer.Exit(1)
+    console.print(f"[green]watching[/] #{watch_id} {escape(name)}")
+
+
+@watch_app.command("list")
+def watch_list(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """The watchlist, with how many messages name each person or list their phone."""
+    from fakewatch.enrich.watchlist import summary
+
+    rows = summary(engine_for(db))
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table(title="watchlist")
+    for col in ("id", "name", "aliases", "phones", "named in", "phone in"):
+        table.add_column(col, justify="right" if col in ("id", "named in", "phone in") else "left")
+    for r in rows:
+        table.add_row(str(r["id"]), escape(r["name"]), escape(", ".join(r["aliases"])), escape(", ".join(r["phones"])),
+                      f"{r['named_in']:,}", f"{r['phone_in']:,}")
+    console.print(table)
+
+
 if __name__ == "__main__":
     app()

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import regex
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 
 from fakewatch.enrich.normalize import clean, skeleton
 from fakewatch.enrich.phones import to_e164
@@ -255,3 +255,21 @@ def link_persons(conn, found: list[tuple[int, Hit]]) -> int:
 def name_words(name: str) -> str:
     """A name's keys in order, for telling whether the NER and the watchlist found the same words."""
     return " ".join(name_key(w) for w in _WORD.findall(name))
+
+
+def summary(engine: Engine) -> list[dict]:
+    """Each watchlist entry with the number of messages naming the person and listing their phones."""
+    from fakewatch.store.tables.enrich import persons, phones, watchlist
+
+    named = (select(persons.c.watch_id, func.count(func.distinct(persons.c.message_pk)).label("n"))
+             .where(persons.c.watch_id.is_not(None)).group_by(persons.c.watch_id).subquery())
+    phoned = (select(phones.c.watch_id, func.count(func.distinct(phones.c.message_pk)).label("n"))
+              .where(phones.c.watch_id.is_not(None)).group_by(phones.c.watch_id).subquery())
+    query = (select(watchlist, func.coalesce(named.c.n, 0).label("named_in"),
+                    func.coalesce(phoned.c.n, 0).label("phone_in"))
+             .outerjoin(named, named.c.watch_id == watchlist.c.id)
+             .outerjoin(phoned, phoned.c.watch_id == watchlist.c.id).order_by(watchlist.c.id))
+    with engine.connect() as conn:
+        return [{"id": r.id, "kind": r.kind, "name": r.name, "aliases": list(r.aliases or []),
+                 "phones": list(r.phones or []), "named_in": r.named_in, "phone_in": r.phone_in}
+                for r in conn.execute(query)]
