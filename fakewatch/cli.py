@@ -47,16 +47,28 @@ def version() -> None:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files, folders or .zip archives")],
     db: DbOption = None,
-    format: Annotated[Optional[str], typer.Option("--format", help="Force a format instead of detecting it")] = None,
-    chat: Annotated[Optional[str], typer.Option("--chat", help="Chat name for WhatsApp .txt files")] = None,
-    date_order: Annotated[Optional[str], typer.Option("--date-order", help="WhatsApp dates: dmy or mdy")] = None,
-    map_: Annotated[Optional[list[str]], typer.Option("--map", help="Table column=field, repeatable")] = None,
+    format: Annotated[Optional[str], typer.Option(
+        "--format", help="Force a format instead of detecting it: telegram, telegram_api, whatsapp, table")] = None,
+    chat: Annotated[Optional[str], typer.Option(
+        "--chat", help="Chat name for WhatsApp .txt files; chat_id for tables without one")] = None,
+    date_order: Annotated[Optional[str], typer.Option(
+        "--date-order", help="Dates like 01/02/24: dmy or mdy (WhatsApp: decided per file when not given)")] = None,
+    tz: Annotated[Optional[str], typer.Option(
+        "--tz", help="Time zone WhatsApp times were written in, e.g. Asia/Almaty (default: UTC)")] = None,
+    map_: Annotated[Optional[list[str]], typer.Option(
+        "--map", help="Table column=field (fields: platform, chat_id, message_id, account_id, account_name, "
+                      "sent_at, text, url, forwarded_from, reply_to); repeatable")] = None,
+    platform: Annotated[Optional[str], typer.Option(
+        "--platform", help="Platform for tables without a platform column, e.g. twitter (default: table)")] = None,
 ) -> None:
     """Read exports into the store. Re-ingesting adds nothing; a malformed file is refused whole."""
     from fakewatch.ingest import ingest as run
 
-    options = {"format": format, "chat": chat, "date_order": date_order,
-               "map": dict(m.split("=", 1) for m in map_ or [] if "=" in m)}
+    bad = [m for m in map_ or [] if "=" not in m]
+    if bad:
+        raise typer.BadParameter(f"expected COLUMN=FIELD, got {bad[0]!r}", param_hint="--map")
+    options = {"format": format, "chat": chat, "date_order": date_order, "tz": tz, "platform": platform,
+               "map": dict(m.split("=", 1) for m in map_ or [])}
     engine = engine_for(db)
     with progress_bar() as bar:
         task = bar.add_task("ingest", total=None)

@@ -21,13 +21,15 @@ from datetime import datetime
 from sqlalchemy import Engine, func, select
 
 from fakewatch.check.index import CampaignIndex
+from fakewatch.detect.impersonation import OutletIndex, match_domain
 from fakewatch.detect.neardup import THRESHOLD
 from fakewatch.enrich.links import find_links, link
 from fakewatch.enrich.normalize import template
 from fakewatch.enrich.phones import find_phones
+from fakewatch.outlets import load_outlets
 from fakewatch.store.tables.campaigns import campaign_messages, campaigns
 from fakewatch.store.tables.enrich import enrichment, links, watchlist
-from fakewatch.store.tables.outlets import lookalikes
+from fakewatch.store.tables.outlets import lookalikes, outlets
 from fakewatch.store.tables.web import debunks as debunks_table
 from fakewatch.web import debunks
 
@@ -55,6 +57,7 @@ class Snapshot:
     domains: dict[str, set[int]] = field(default_factory=dict)  # the campaigns' own domains
     watch: dict[str, str] = field(default_factory=dict)  # E.164 -> watchlisted person
     lookalikes: dict[str, str] = field(default_factory=dict)  # suspicious domain -> real outlet domain
+    outlets: OutletIndex | None = None  # real outlets, for domains detection never saw
 
 
 def _stamp(engine: Engine) -> tuple:
@@ -66,6 +69,7 @@ def _stamp(engine: Engine) -> tuple:
             select(func.count()).select_from(debunks_table).scalar_subquery(),
             select(func.count()).select_from(watchlist).scalar_subquery(),
             select(func.count()).select_from(lookalikes).scalar_subquery(),
+            select(func.count()).select_from(outlets).scalar_subquery(),
         )).one())
 
 
@@ -101,6 +105,7 @@ def load(engine: Engine) -> Snapshot:
                                                         .order_by(lookalikes.c.score)):
             snap.lookalikes[domain] = snap.lookalikes[registrable] = outlet
     snap.index = CampaignIndex.build(variants)
+    snap.outlets = OutletIndex(load_outlets(engine))
     return snap
 
 
@@ -164,6 +169,9 @@ class Checker:
         signals = []
         for ln in found:
             outlet = snap.lookalikes.get(ln.host.removeprefix("www.")) or snap.lookalikes.get(ln.domain)
+            if outlet is None and snap.outlets is not None and ln.tg_handle is None:
+                match = match_domain(ln.host, snap.outlets)
+                outlet = match.outlet.domain if match else None
             if outlet:
                 signals.append({"kind": "lookalike_domain", "domain": ln.domain, "impersonates": outlet})
         return signals
@@ -171,7 +179,9 @@ class Checker:
     @staticmethod
     def _answer(snap: Snapshot, scores: dict[int, float], signals: list[dict]) -> dict:
         ranked = sorted(((s, c) for c, s in scores.items() if s >= SUSPICIOUS), key=lambda sc: (-sc[0], sc[1]))
-        matches = [{**{k: v for k, v in snap.campaigns[c].items() if k != "reported"}, "similarity": round(s, 3)}
+        matches = [{"campaign_id": snap.campaigns[c]["campaign_id"], "title": snap.campaigns[c]["title"],
+                    "similarity": round(s, 3), "first_seen": snap.campaigns[c]["first_seen"],
+                    "chats": snap.campaigns[c]["chats"], "debunk": snap.campaigns[c]["debunk"]}
                    for s, c in ranked[:MAX_MATCHES]]
         known = any(s >= KNOWN and snap.campaigns[c]["reported"] for s, c in ranked)
         verdict = "known_fake" if known else "suspicious" if matches or signals else "no_match"

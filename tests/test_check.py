@@ -1,0 +1,78 @@
+"""The public check: same normalisation as detection, the answer's exact shape, signals without a campaign."""
+
+from __future__ import annotations
+
+import pytest
+
+from fakewatch.check import KNOWN, Checker
+from fakewatch.check.index import CampaignIndex
+from fakewatch.enrich.normalize import template
+from tests.report_store import JS_LINK
+from tests.web_store import PHONE, SCRIPT, WATCHED, build_web_store
+
+STORED = f"Все на марш у акимата! Организатор +7 701 555 01 01 {SCRIPT} {JS_LINK}"
+
+
+@pytest.fixture(scope="module")
+def checker(tmp_path_factory):
+    from fakewatch.store import open_store
+
+    engine = open_store(f"sqlite:///{tmp_path_factory.mktemp('check') / 'store.db'}")
+    build_web_store(engine)
+    return Checker(engine)
+
+
+@pytest.mark.parametrize("variant", [
+    STORED,
+    STORED.replace("а", "a"),  # Latin look-alike letters planted in the Cyrillic words
+    STORED.replace("+7 701 555 01 01", "8 (702) 111-22-33"),  # another number listed
+    "\u200b🔥 " + STORED.upper() + " 🔥",  # decoration, zero-width space, case
+])
+def test_campaign_variants_are_known_fakes(checker, variant):
+    result = checker.check_text(variant)
+    assert result["verdict"] == "known_fake"
+    [match] = result["matches"]
+    assert match["campaign_id"] == "C1" and match["similarity"] >= KNOWN and match["chats"] == 8
+    assert match["first_seen"] == "2025-04-18T06:00:00Z"
+
+
+def test_answer_has_exactly_the_documented_shape(checker):
+    result = checker.check_text(STORED)
+    assert set(result) == {"verdict", "matches", "signals"}
+    assert set(result["matches"][0]) == {"campaign_id", "title", "similarity", "first_seen", "chats", "debunk"}
+    assert 0.0 <= result["matches"][0]["similarity"] <= 1.0
+
+
+def test_unrelated_text_has_no_match(checker):
+    assert checker.check_text("Завтра в школе родительское собрание в 18:00, приходите") == \
+        {"verdict": "no_match", "matches": [], "signals": []}
+
+
+def test_watchlisted_phone_is_a_signal_without_a_campaign(checker):
+    result = checker.check_text("Срочно звоните 8 701 555 01 01, там раздают деньги")
+    assert result["verdict"] == "suspicious" and result["matches"] == []
+    assert {"kind": "watchlist_phone", "phone": PHONE, "person": WATCHED} in result["signals"]
+
+
+@pytest.mark.parametrize("ask", ["text", "url"])
+def test_lookalike_outlet_link_is_a_signal(checker, ask):
+    link = "https://tengrinevvs.kz/news/marsh"
+    result = checker.check_text(f"Читайте: {link}") if ask == "text" else checker.check_url(link)
+    assert result["verdict"] == "suspicious"
+    assert {"kind": "lookalike_domain", "domain": "tengrinevvs.kz", "impersonates": "tengrinews.kz"} \
+        in result["signals"]
+
+
+def test_real_outlet_and_junk_urls_are_no_match(checker):
+    assert checker.check_url("https://tengrinews.kz/kazakhstan_news/1")["verdict"] == "no_match"
+    assert checker.check_url("not a url")["verdict"] == "no_match"
+
+
+def test_index_finds_near_duplicates_through_bands_and_short_texts_exactly():
+    long_text = template("Внимание! Завтра всем собраться у акимата в 12:00, за участие платят 5000 тенге")
+    index = CampaignIndex.build([(long_text, 0), (template("короткий текст"), 1)])
+    near = index.query(template("Внимание!! Завтра всем собраться у акимата в 11:00, за участие платят 7000 тенге!"))
+    assert near[0] >= KNOWN
+    assert index.query(template("короткий текст")) == {1: 1.0}
+    assert index.query(template("короткий тест")) == {}
+    assert index.query(template("Совсем другой длинный текст про погоду в Алматы на выходных и в понедельник")) == {}
