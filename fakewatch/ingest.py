@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from multiprocessing.connection import Connection
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, and_, select
 
 from fakewatch import sources
@@ -21,7 +25,9 @@ from fakewatch.sources import ReadContext, ReadError
 from fakewatch.store import insert_ignore
 from fakewatch.store.tables.core import accounts, chats, entities, inputs, media, messages
 
-BATCH = 5000
+BATCH = 5000  # messages per INSERT
+CHUNK = 1000  # records a reader hands over at a time
+PARALLEL_MIN_BYTES = 32 * 1024**2  # files this large are read in a second process (start-up costs ~0.3 s)
 MAX_ZIP_MEMBERS = 200_000
 MAX_ZIP_BYTES = 20 * 1024**3
 
@@ -75,8 +81,12 @@ def safe_extract(archive: Path, dest: Path) -> None:
         zf.extractall(root)
 
 
-def expand(paths: Iterable[Path], workdir: Path) -> Iterator[tuple[Path, Path]]:
-    """(file, display path) for every input under `paths`: folders walked, zips unpacked."""
+def expand(paths: Iterable[Path], workdir: Path) -> Iterator[tuple[Path, Path] | ReadError]:
+    """(file, display path) for every input under `paths`: folders walked, zips unpacked.
+
+    An archive that cannot be unpacked safely comes out as a ReadError in its
+    place, so that the other inputs still go in.
+    """
     for path in paths:
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
@@ -84,9 +94,19 @@ def expand(paths: Iterable[Path], workdir: Path) -> Iterator[tuple[Path, Path]]:
                     yield from expand([child], workdir)
         elif path.suffix.lower() == ".zip" and zipfile.is_zipfile(path):
             dest = Path(tempfile.mkdtemp(dir=workdir))
-            safe_extract(path, dest)
-            for inner, _shown in expand([dest], workdir):
-                yield inner, path / inner.relative_to(dest)
+            try:
+                safe_extract(path, dest)
+            except ReadError as exc:
+                yield exc
+                continue
+            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+                yield ReadError(path, "zip", f"cannot unpack: {exc}")
+                continue
+            for inner in expand([dest], workdir):
+                if isinstance(inner, ReadError):
+                    yield inner
+                else:
+                    yield inner[0], path / inner[0].relative_to(dest)
         else:
             yield path, path
 
@@ -98,16 +118,21 @@ def ingest(
     options: dict[str, Any] | None = None,
     progress: Progress | None = None,
 ) -> IngestReport:
-    """Store every message of `paths`. Refused files are reported; the others still go in."""
+    """Store every message of `paths`. Refused files are reported; the others still go in.
+
+    `options` (all optional): `format` (a source NAME, instead of detecting it),
+    `chat`, `date_order`, `tz` (WhatsApp), `map`, `platform` (tables),
+    `parallel` (True/False: read in a separate process; default: for files of
+    PARALLEL_MIN_BYTES and more).
+    """
     report = IngestReport()
     workdir = Path(tempfile.mkdtemp(prefix="fakewatch-"))
     try:
-        try:
-            files = list(expand([Path(p) for p in paths], workdir))
-        except (ReadError, zipfile.BadZipFile, OSError) as exc:
-            report.refused.append(exc if isinstance(exc, ReadError) else ReadError("?", "archive", str(exc)))
-            files = []
-        for path, shown in files:
+        for item in expand([Path(p) for p in paths], workdir):
+            if isinstance(item, ReadError):
+                report.refused.append(item)
+                continue
+            path, shown = item
             try:
                 report.files.append(ingest_file(engine, path, shown, options or {}, progress))
             except ReadError as exc:
@@ -122,9 +147,13 @@ def ingest(
 def ingest_file(
     engine: Engine, path: Path, shown: Path, options: dict[str, Any], progress: Progress | None = None
 ) -> FileResult:
+    """Store one file in one transaction: all of it, or (on a ReadError) nothing."""
     if not path.is_file():
         raise ReadError(shown, "file", "no such file")
-    source = sources.by_name(options["format"]) if options.get("format") else sources.detect(path)
+    try:
+        source = sources.by_name(options["format"]) if options.get("format") else sources.detect(path)
+    except KeyError:
+        raise ReadError(shown, "options", f"unknown format {options['format']!r}") from None
     if source is None:
         raise ReadError(shown, "file", "format not recognised (Telegram JSON, WhatsApp .txt, CSV, JSONL, HTML)")
     digest = sha256_file(path)
@@ -142,14 +171,16 @@ def ingest_file(
                 ingested_at=datetime.now(timezone.utc).replace(tzinfo=None),
             )
         ).inserted_primary_key[0]
-        ctx = ReadContext(path=path, root=path.parent, options=options)
-        writer = _Writer(engine, conn, input_id)
+        ctx = ReadContext(path=path, root=path.parent, shown=shown, options=options)
+        writer = _Writer(engine, conn, input_id, source)
+        parallel = options.get("parallel")
+        if parallel is None:
+            parallel = path.stat().st_size >= PARALLEL_MIN_BYTES
+        parallel = parallel and "fork" in multiprocessing.get_all_start_methods()
+        chunks = _from_process if parallel else _prepared
         try:
-            for record in source.read(ctx):
-                if isinstance(record, Chat):
-                    writer.chat(record)
-                    continue
-                writer.add(record)
+            for chunk in chunks(source, ctx, input_id, engine.dialect):
+                writer.take(chunk)
                 if len(writer.pending) >= BATCH:
                     writer.flush()
                     if progress:
@@ -157,8 +188,11 @@ def ingest_file(
             writer.flush()
         except ReadError as exc:
             exc.path = str(shown)
-            exc.args = (f"{exc.path}: {exc.position}: {exc.problem}",)
+            exc.args = (str(exc.path) + ": " + exc.position + ": " + exc.problem,)
             raise
+        except (TypeError, ValueError, KeyError, AttributeError, OverflowError, RecursionError) as exc:
+            # a shape no check foresaw: refuse the file (the transaction rolls back) rather than crash the run
+            raise ReadError(shown, f"after message {writer.read}", f"{type(exc).__name__}: {exc}") from exc
         result.messages, result.added, result.notes = writer.read, writer.added, ctx.notes
         conn.execute(
             inputs.update().where(inputs.c.id == input_id).values(
@@ -171,20 +205,158 @@ def ingest_file(
     return result
 
 
-def _naive_utc(moment: datetime | None) -> datetime | None:
-    return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment else None
+# What a reader hands to the writer for one message: its identity, its `messages` row (values ready
+# for the driver), its account row, and its entity and media rows without the message's integer key.
+Prepared = tuple[tuple[str, str, str], tuple[Any, ...], tuple[str, str, str, Any] | None, list[tuple], list[tuple]]
+
+_MESSAGE_COLUMNS = ("platform", "chat_id", "message_id", "account_id", "sent_at", "kind", "text", "reply_to",
+                    "forwarded_from", "forwarded_from_id", "edited_at", "via_bot", "url", "raw", "input_id")
+_ENTITY_COLUMNS = ("message_pk", "seq", "type", "text", "href")
+_MEDIA_COLUMNS = ("message_pk", "seq", "kind", "path", "stored_path", "mime", "size", "sha256", "file_absent",
+                  "width", "height", "duration")
+_ID_CHUNK = 900  # keys per IN (...) query: under SQLite's default limit of 999 bound parameters
+
+
+def _processor(table: Any, column: str, dialect: Any) -> Callable[[Any], Any]:
+    """The driver-value conversion SQLAlchemy would apply to `column` (identity when none)."""
+    proc = table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
+    return proc or (lambda value: value)
+
+
+def _prepared(source: ModuleType, ctx: ReadContext, input_id: int, dialect: Any) -> Iterator[list[Any]]:
+    """The file's records in chunks: Chats as they are, Messages as Prepared rows, other records as they are."""
+    time_value = _processor(messages, "sent_at", dialect)
+    flag_value = _processor(media, "file_absent", dialect)
+    chunk: list[Any] = []
+    for record in source.read(ctx):
+        if type(record) is Message:
+            record = _prepare(record, input_id, time_value, flag_value)
+        chunk.append(record)
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _prepare(m: Message, input_id: int, time_value: Callable, flag_value: Callable) -> Prepared:
+    """A message as driver-ready rows. The raw record is encoded with orjson, the cheapest step left."""
+    sent = m.sent_at
+    if sent.tzinfo is not timezone.utc:
+        sent = sent.astimezone(timezone.utc)
+    sent = sent.replace(tzinfo=None)
+    edited = m.edited_at.astimezone(timezone.utc).replace(tzinfo=None) if m.edited_at else None
+    row = (m.platform, m.chat_id, m.message_id, m.account_id, time_value(sent), m.kind, m.text, m.reply_to,
+           m.forwarded_from, m.forwarded_from_id, None if edited is None else time_value(edited), m.via_bot, m.url,
+           None if m.raw is None else _encode_raw(m.raw), input_id)
+    account = None
+    if m.account_id:
+        platform, _, native = m.account_id.partition(":")
+        account = (m.account_id, platform, native, m.account_name)
+    ents = [(i, e.type, e.text, e.href) for i, e in enumerate(m.entities)] if m.entities else []
+    files = [(i, x.kind, x.path, x.stored_path, x.mime, x.size, x.sha256, flag_value(x.file_absent), x.width,
+              x.height, x.duration) for i, x in enumerate(m.media)] if m.media else []
+    return (m.platform, m.chat_id, m.message_id), row, account, ents, files
+
+
+def _encode_raw(raw: dict[str, Any]) -> str:
+    try:
+        return orjson.dumps(raw, default=str).decode()
+    except TypeError:  # integers beyond 64 bits, which orjson refuses
+        return json.dumps(raw, ensure_ascii=False, default=str)
+
+
+@dataclass
+class _Done:
+    """The reader process's last word: the notes it raised."""
+
+    notes: list[str]
+
+
+def _read_in_process(source_name: str, ctx: ReadContext, input_id: int, dialect_cls: type, out: Connection) -> None:
+    try:
+        for chunk in _prepared(sources.by_name(source_name), ctx, input_id, dialect_cls()):
+            out.send(chunk)
+        out.send(_Done(ctx.notes))
+    except ReadError as exc:
+        out.send(exc)
+    except Exception as exc:  # noqa: BLE001 - handed to the parent, which refuses the file with it
+        out.send(ReadError(ctx.shown or ctx.path, "reading", f"{type(exc).__name__}: {exc}"))
+    finally:
+        out.close()
+
+
+def _from_process(source: ModuleType, ctx: ReadContext, input_id: int, dialect: Any) -> Iterator[list[Any]]:
+    """`_prepared`, run in a child process so that parsing and storing use two cores.
+
+    The pipe's small buffer keeps the reader at most a few chunks ahead: memory
+    stays bounded. The store is written only here, in the parent, inside the
+    file's transaction, so atomicity is unchanged.
+    """
+    # fork: the child needs no re-import of the caller's main module (spawn would, and breaks unguarded
+    # scripts); it touches nothing inherited but the file it reads, and leaves through os._exit.
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_read_in_process, args=(source.NAME, ctx, input_id, type(dialect), send),
+                            name="fakewatch-reader", daemon=True)
+    child.start()
+    send.close()
+    try:
+        while True:
+            try:
+                item = receive.recv()
+            except EOFError:
+                raise ReadError(ctx.shown or ctx.path, "reading", "the reader process ended unexpectedly") from None
+            if isinstance(item, _Done):
+                for note in item.notes:
+                    ctx.note(note)
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        receive.close()
+        if child.is_alive():
+            child.terminate()
+        child.join()
 
 
 class _Writer:
-    """Batches records into the store, skipping messages it already holds."""
+    """Batches prepared records into the store inside the file's transaction, skipping messages it holds.
 
-    def __init__(self, engine: Engine, conn: Any, input_id: int) -> None:
-        self.engine, self.conn, self.input_id = engine, conn, input_id
-        self.pending: dict[tuple[str, str, str], Message] = {}
+    Speed matters here (a million messages in well under a minute): messages go in
+    with one driver executemany per batch and no RETURNING; the store is asked for
+    the keys it already holds only for chats it had messages of before this file,
+    and for the integer keys only of new messages that carry entities or media.
+    """
+
+    def __init__(self, engine: Engine, conn: Any, input_id: int, source: ModuleType) -> None:
+        self.engine, self.conn, self.input_id, self.source = engine, conn, input_id, source
+        self.pending: dict[tuple[str, str, str], Prepared] = {}
+        self.others: list[Any] = []  # records of the source's own kind, handed to its `store`
         self.chats_seen: set[tuple[str, str]] = set()
+        self.chats_known: set[tuple[str, str]] = set()  # chats the store held messages of before this file
         self.accounts_seen: set[str] = set()
         self.read = 0
         self.added = 0
+        self.insert_messages = _BulkInsert(engine, messages, ["platform", "chat_id", "message_id"], _MESSAGE_COLUMNS)
+        self.insert_entities = _BulkInsert(engine, entities, ["message_pk", "seq"], _ENTITY_COLUMNS)
+        self.insert_media = _BulkInsert(engine, media, ["message_pk", "seq"], _MEDIA_COLUMNS)
+        self.insert_accounts = insert_ignore(engine, accounts, ["id"])
+
+    def take(self, chunk: list[Any]) -> None:
+        pending, seen = self.pending, self.chats_seen
+        for record in chunk:
+            if type(record) is tuple:
+                key = record[0]
+                if key[:2] not in seen:
+                    self.chat(Chat(platform=key[0], chat_id=key[1]))
+                pending[key] = record
+                self.read += 1
+            elif isinstance(record, Chat):
+                self.chat(record)
+            else:
+                self.others.append(record)
 
     def chat(self, chat: Chat) -> None:
         key = (chat.platform, chat.chat_id)
@@ -195,77 +367,95 @@ class _Writer:
             insert_ignore(self.engine, chats, ["platform", "chat_id"]),
             [{"platform": chat.platform, "chat_id": chat.chat_id, "name": chat.name, "type": chat.type}],
         )
-
-    def add(self, msg: Message) -> None:
-        self.read += 1
-        if (msg.platform, msg.chat_id) not in self.chats_seen:
-            self.chat(Chat(platform=msg.platform, chat_id=msg.chat_id))
-        self.pending[msg.key] = msg
+        held = self.conn.execute(
+            select(messages.c.id).where(messages.c.platform == chat.platform, messages.c.chat_id == chat.chat_id)
+            .limit(1)
+        ).first()
+        if held:
+            self.chats_known.add(key)
 
     def flush(self) -> None:
+        if self.others:
+            store = getattr(self.source, "store", None)
+            if store is None:
+                raise TypeError(f"source {self.source.NAME} yielded {type(self.others[0]).__name__} records "
+                                "and has no store()")
+            self.added += store(self.conn, self.others, self.input_id)
+            self.others = []
         if not self.pending:
             return
         batch = self.pending
         self.pending = {}
         self._accounts(batch.values())
-        existing = self._existing(list(batch))
-        new = [m for k, m in batch.items() if k not in existing]
+        existing = self._existing([k for k in batch if k[:2] in self.chats_known]) if self.chats_known else set()
+        new = [p for k, p in batch.items() if k not in existing] if existing else list(batch.values())
         if not new:
             return
-        rows = [
-            {
-                "platform": m.platform, "chat_id": m.chat_id, "message_id": m.message_id,
-                "account_id": m.account_id, "sent_at": _naive_utc(m.sent_at), "kind": m.kind, "text": m.text,
-                "reply_to": m.reply_to, "forwarded_from": m.forwarded_from,
-                "forwarded_from_id": m.forwarded_from_id, "edited_at": _naive_utc(m.edited_at),
-                "via_bot": m.via_bot, "url": m.url, "input_id": self.input_id,
-                "raw": json.dumps(m.raw, ensure_ascii=False, default=str) if m.raw is not None else None,
-            }
-            for m in new
-        ]
-        ids = self.conn.execute(
-            messages.insert().returning(messages.c.id, messages.c.platform, messages.c.chat_id, messages.c.message_id,
-                                        sort_by_parameter_order=True),
-            rows,
-        ).all()
-        self.added += len(ids)
-        ent_rows, media_rows = [], []
-        for (pk, *_key), m in zip(ids, new):
-            ent_rows += [{"message_pk": pk, "seq": i, "type": e.type, "text": e.text, "href": e.href}
-                         for i, e in enumerate(m.entities)]
-            media_rows += [{"message_pk": pk, "seq": i, "kind": x.kind, "path": x.path, "stored_path": x.stored_path,
-                            "mime": x.mime, "size": x.size, "sha256": x.sha256, "file_absent": x.file_absent,
-                            "width": x.width, "height": x.height, "duration": x.duration}
-                           for i, x in enumerate(m.media)]
+        # ON CONFLICT DO NOTHING covers a message repeated within this file (in a later batch) and a
+        # concurrent writer; the row count says how many really went in.
+        self.added += self.insert_messages.run(self.conn, [p[1] for p in new])
+        rich = [p for p in new if p[3] or p[4]]
+        if not rich:
+            return
+        pks = self._pks([p[0] for p in rich])
+        ent_rows = [(pks[p[0]], *e) for p in rich for e in p[3]]
+        media_rows = [(pks[p[0]], *x) for p in rich for x in p[4]]
         if ent_rows:
-            self.conn.execute(entities.insert(), ent_rows)
+            self.insert_entities.run(self.conn, ent_rows)
         if media_rows:
-            self.conn.execute(media.insert(), media_rows)
+            self.insert_media.run(self.conn, media_rows)
 
-    def _accounts(self, batch: Iterable[Message]) -> None:
+    def _accounts(self, batch: Iterable[Prepared]) -> None:
         rows = {}
-        for m in batch:
-            if m.account_id and m.account_id not in self.accounts_seen:
-                self.accounts_seen.add(m.account_id)
-                platform, _, native = m.account_id.partition(":")
-                rows[m.account_id] = {"id": m.account_id, "platform": platform, "native_id": native,
-                                      "name": m.account_name}
+        seen = self.accounts_seen
+        for p in batch:
+            account = p[2]
+            if account is not None and account[0] not in seen:
+                seen.add(account[0])
+                rows[account[0]] = dict(zip(("id", "platform", "native_id", "name"), account))
         if rows:
-            self.conn.execute(insert_ignore(self.engine, accounts, ["id"]), list(rows.values()))
+            self.conn.execute(self.insert_accounts, list(rows.values()))
 
-    def _existing(self, keys: list[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
-        found: set[tuple[str, str, str]] = set()
+    def _lookup(self, keys: list[tuple[str, str, str]]) -> Iterator[tuple[tuple[str, str, str], int]]:
+        """(key, messages.id) for those of `keys` the store holds."""
         by_chat: dict[tuple[str, str], list[str]] = {}
         for platform, chat_id, message_id in keys:
             by_chat.setdefault((platform, chat_id), []).append(message_id)
         for (platform, chat_id), ids in by_chat.items():
-            for start in range(0, len(ids), 900):
-                part = ids[start:start + 900]
+            for start in range(0, len(ids), _ID_CHUNK):
                 rows = self.conn.execute(
-                    select(messages.c.message_id).where(
+                    select(messages.c.message_id, messages.c.id).where(
                         and_(messages.c.platform == platform, messages.c.chat_id == chat_id,
-                             messages.c.message_id.in_(part))
+                             messages.c.message_id.in_(ids[start:start + _ID_CHUNK]))
                     )
                 )
-                found.update((platform, chat_id, r[0]) for r in rows)
-        return found
+                for message_id, pk in rows:
+                    yield (platform, chat_id, message_id), pk
+
+    def _existing(self, keys: list[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+        return {key for key, _pk in self._lookup(keys)} if keys else set()
+
+    def _pks(self, keys: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], int]:
+        return dict(self._lookup(keys))
+
+
+class _BulkInsert:
+    """INSERT ... ON CONFLICT DO NOTHING compiled once and run through the driver's executemany.
+
+    SQLAlchemy's per-row parameter handling cost as much as SQLite itself at a
+    million rows; here rows arrive as tuples already holding driver values, in
+    `columns` order (the table's column order, which is the statement's too).
+    """
+
+    def __init__(self, engine: Engine, table: Any, keys: list[str], columns: tuple[str, ...]) -> None:
+        compiled = insert_ignore(engine, table, keys).compile(dialect=engine.dialect, column_keys=list(columns))
+        self.sql = str(compiled)
+        self.columns = columns
+        self.positional = bool(compiled.positional)
+        if self.positional and tuple(compiled.positiontup or ()) != columns:
+            raise ValueError(f"{table.name}: columns must be given in statement order {compiled.positiontup}")
+
+    def run(self, conn: Any, rows: list[tuple[Any, ...]]) -> int:
+        """Insert `rows`; the number that went in (the others were already there)."""
+        params: list[Any] = rows if self.positional else [dict(zip(self.columns, row)) for row in rows]
+        return conn.exec_driver_sql(self.sql, params).rowcount

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from . import telegram
+from . import table, telegram, telegram_api, whatsapp
 from .base import ReadContext, ReadError, Record
 
-SOURCES: list[ModuleType] = [telegram]
+# Tried in this order by `detect`; a new format is one module here (web pages: `sources/web.py`).
+SOURCES: list[ModuleType] = [telegram, telegram_api, whatsapp, table]
 SNIFF_BYTES = 64 * 1024
 
 

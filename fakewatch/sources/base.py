@@ -1,17 +1,22 @@
 """What every source shares: the read context, the error it raises, and time helpers.
 
 A source is a module with `NAME`, `sniff(path, head) -> bool` and
-`read(ctx) -> Iterator[Chat | Message]`. Sources never touch the store.
+`read(ctx) -> Iterator[Chat | Message | other]`, registered in `SOURCES` in
+`sources/__init__.py`. Sources do not write Chat/Message records themselves;
+a source that yields records of its own kind (web pages, say) also provides
+`store(conn, records, input_id) -> int`, which ingest calls with each batch of
+them inside the file's transaction and which returns how many were new.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from fakewatch.model import Chat, Message
+from fakewatch.model import Chat, Media, Message
 
 Record = Chat | Message
 
@@ -27,11 +32,16 @@ class ReadError(Exception):
         self.problem = problem
         super().__init__(f"{self.path}: {position}: {problem}")
 
+    def __reduce__(self) -> tuple[type, tuple[str, str, str]]:
+        # rebuilt from its three parts when it crosses from a reader process
+        return (ReadError, (self.path, self.position, self.problem))
+
 
 @dataclass
 class ReadContext:
     path: Path
     root: Path  # folder that relative media paths resolve against
+    shown: Path | None = None  # the path as the user gave it (inside a zip: archive.zip/member)
     options: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -65,7 +75,29 @@ def check_range(moment: datetime, ctx: ReadContext, position: str) -> datetime:
 
 
 def clip_text(text: str, ctx: ReadContext, position: str) -> str:
+    """Text bounded to MAX_TEXT characters, NUL replaced (PostgreSQL text cannot hold it)."""
     if len(text) > MAX_TEXT:
         ctx.note(f"{position}: text longer than {MAX_TEXT} characters was cut")
-        return text[:MAX_TEXT]
+        text = text[:MAX_TEXT]
+    if "\x00" in text:
+        ctx.note("NUL characters in text were replaced by U+FFFD")
+        text = text.replace("\x00", "\ufffd")
     return text
+
+
+def hash_media(item: Media, ctx: ReadContext) -> None:
+    """Hash a media file the export carries; paths that leave the export folder are not followed."""
+    if item.path is None:
+        return
+    root = ctx.root.resolve()
+    target = (root / item.path).resolve()
+    if not target.is_relative_to(root) or not target.is_file():
+        return
+    digest = hashlib.sha256()
+    with target.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    item.sha256 = digest.hexdigest()
+    item.size = target.stat().st_size
+    item.file_absent = False
+    item.stored_path = str(target)

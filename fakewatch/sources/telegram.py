@@ -7,27 +7,31 @@ export_output_json.cpp.
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 import re
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO
 
 import ijson
 
 from fakewatch.model import Chat, Entity, Media, Message, account_key
 
-from .base import ReadContext, Record, check_range, clip_text, from_unix
+from .base import MAX_TEXT, MAX_TIME, MIN_TIME, ReadContext, Record, check_range, clip_text, from_unix, hash_media
 
 NAME = "telegram"
 
 PLACEHOLDER_PREFIX = "(File "  # "(File not included. ...)", "(File exceeds maximum size. ...)", "(File unavailable, ...)"
 CHANNEL_TYPES = {"private_channel", "public_channel"}
 MEDIA_KEYS = ("photo", "file")
-_MESSAGE_PREFIXES = ("messages.item", "chats.list.item.messages.item", "left_chats.list.item.messages.item")
-_CHAT_PREFIXES = ("", "chats.list.item", "left_chats.list.item")
+_KINDS = {"service": "service", "unsupported": "unsupported"}
+_CHAT_ITEMS = ("chats.list.item", "left_chats.list.item")
+_RENAMED = {f"{group}.messages.item": "messages.item" for group in _CHAT_ITEMS}
+_CHAT_FIELDS = {f"{group}.{key}" for group in _CHAT_ITEMS for key in ("id", "name", "type")}
+_BUFFER = 1 << 16
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MIN_EPOCH, _MAX_EPOCH = int(MIN_TIME.timestamp()), int(MAX_TIME.timestamp())
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -46,6 +50,7 @@ class _FixHexEscapes(io.RawIOBase):
         self._raw = raw
         self._ctx = ctx
         self._pending = b""
+        self._ready = b""  # fixed bytes not yet handed out
         self.offset = 0  # bytes of the original file consumed
 
     def readable(self) -> bool:
@@ -59,42 +64,51 @@ class _FixHexEscapes(io.RawIOBase):
         return slashes[:-1] + b"\\u00"
 
     def readinto(self, buffer: Any) -> int:
-        chunk = self._raw.read(len(buffer) - 8) or b""
-        self.offset += len(chunk)
-        data = self._pending + chunk
-        self._pending = b""
-        if chunk:
-            # keep a trailing run of backslashes for the next chunk, where its `x` may be
-            stripped = data.rstrip(b"\\")
-            self._pending = data[len(stripped):]
-            data = stripped
-        if b"\\x" in data:
-            data = self._pattern.sub(self._fix, data)
-        n = len(data)
-        buffer[:n] = data
+        # BufferedReader may ask for a few bytes only, and each fix adds two: fixed bytes that do not fit
+        # wait in _ready. Returning 0 means end of file, so read on while a chunk fixes to nothing.
+        while not self._ready:
+            chunk = self._raw.read(1 << 16) or b""
+            self.offset += len(chunk)
+            data = self._pending + chunk
+            self._pending = b""
+            if chunk:
+                # keep a trailing run of backslashes for the next chunk, where its `x` may be
+                stripped = data.rstrip(b"\\")
+                self._pending = data[len(stripped):]
+                data = stripped
+            if b"\\x" in data:
+                data = self._pattern.sub(self._fix, data)
+            self._ready = data
+            if not chunk:
+                break
+        n = min(len(buffer), len(self._ready))
+        buffer[:n] = self._ready[:n]
+        self._ready = self._ready[n:]
         return n
 
 
 def _text_and_entities(msg: dict[str, Any]) -> tuple[str, list[Entity]]:
     text = msg.get("text", "")
     entities: list[Entity] = []
-    if isinstance(text, list):
+    if type(text) is str:
+        source = msg.get("text_entities")
+    elif isinstance(text, list):
         parts = []
         for part in text:
             if isinstance(part, str):
                 parts.append(part)
             elif isinstance(part, dict):
                 parts.append(str(part.get("text", "")))
+        source = msg.get("text_entities") or [p for p in text if isinstance(p, dict)]
         text = "".join(parts)
-        source = msg.get("text_entities") or [p for p in msg["text"] if isinstance(p, dict)]
     else:
-        source = msg.get("text_entities") or []
-    for ent in source:
-        if isinstance(ent, dict) and ent.get("type") not in (None, "plain"):
-            href = ent.get("href") or (f"user{ent['user_id']}" if "user_id" in ent else None)
-            entities.append(Entity(type=str(ent["type"]), text=str(ent.get("text", "")), href=href))
-    if not isinstance(text, str):
-        text = str(text)
+        source, text = None, str(text)
+    if source and type(source) is list:
+        for ent in source:
+            if type(ent) is dict and ent.get("type", "plain") != "plain":
+                href = ent.get("href") or (f"user{ent['user_id']}" if "user_id" in ent else None)
+                entities.append(Entity(type=str(ent["type"]), text=str(ent.get("text", "")),
+                                       href=None if href is None else str(href)))
     return text, entities
 
 
@@ -107,143 +121,217 @@ def _media(msg: dict[str, Any], ctx: ReadContext) -> list[Media]:
         kind = "photo" if key == "photo" else str(msg.get("media_type") or "file")
         item = Media(
             kind=kind,
-            mime=msg.get("mime_type") or ("image/jpeg" if key == "photo" else None),
-            size=msg.get("photo_file_size" if key == "photo" else "file_size"),
-            width=msg.get("width"),
-            height=msg.get("height"),
-            duration=msg.get("duration_seconds"),
+            mime=_opt(msg.get("mime_type"), str) or ("image/jpeg" if key == "photo" else None),
+            size=_opt(msg.get("photo_file_size" if key == "photo" else "file_size"), int),
+            width=_opt(msg.get("width"), int),
+            height=_opt(msg.get("height"), int),
+            duration=_opt(msg.get("duration_seconds"), float),
         )
         if isinstance(ref, str) and ref and not ref.startswith(PLACEHOLDER_PREFIX):
             item.path = ref
-            _hash_file(item, ctx)
+            hash_media(item, ctx)
         found.append(item)
     return found
 
 
-def _hash_file(item: Media, ctx: ReadContext) -> None:
-    """Hash a media file that the export carries; refuse paths that leave the export folder."""
-    assert item.path is not None
-    target = (ctx.root / item.path).resolve()
-    if not target.is_relative_to(ctx.root.resolve()) or not target.is_file():
-        return
-    digest = hashlib.sha256()
-    with target.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    item.sha256 = digest.hexdigest()
-    item.size = target.stat().st_size
-    item.file_absent = False
-    item.stored_path = str(target)
+def _opt(value: Any, kind: type) -> Any:
+    """`value` as `kind` when it is one (bools excluded), else None: exporters' numbers are trusted no further."""
+    if value is None or isinstance(value, bool):
+        return None
+    if kind is float and isinstance(value, (int, float)):
+        return float(value)
+    return value if isinstance(value, kind) else None
 
 
-def _message(msg: Any, chat: Chat, ctx: ReadContext, position: str) -> Message:
-    if not isinstance(msg, dict):
-        raise ctx.fail(position, f"expected a message object, got {type(msg).__name__}")
+def _epoch(value: Any, ctx: ReadContext, where: Callable[[int], str], index: int, key: str) -> datetime:
+    """UTC datetime from `date_unixtime`; the common case (a digit string in range) is kept cheap."""
+    if type(value) is str and value.isdigit():
+        seconds = int(value)
+        if _MIN_EPOCH <= seconds < _MAX_EPOCH:
+            return _EPOCH + timedelta(seconds=seconds)
+    return from_unix(value, ctx, f"{where(index)}.{key}")
+
+
+def _message(msg: Any, chat: Chat, ctx: ReadContext, where: Callable[[int], str], index: int) -> Message:
+    """A Message from one exported message object; `where(index)` names it in errors (computed only then)."""
+    if type(msg) is not dict:
+        raise ctx.fail(where(index), f"expected a message object, got {type(msg).__name__}")
     mid = msg.get("id")
     if isinstance(mid, bool) or not isinstance(mid, (int, str)):
-        raise ctx.fail(f"{position}.id", f"expected an integer id, got {mid!r:.60}")
+        raise ctx.fail(f"{where(index)}.id", f"expected an integer id, got {mid!r:.60}")
     if "date_unixtime" in msg:
-        sent_at = from_unix(msg["date_unixtime"], ctx, f"{position}.date_unixtime")
+        sent_at = _epoch(msg["date_unixtime"], ctx, where, index, "date_unixtime")
     elif "date" in msg:
         ctx.note("date_unixtime missing: used the exporter's local `date` as if it were UTC")
         try:
             sent_at = datetime.fromisoformat(str(msg["date"])).replace(tzinfo=timezone.utc)
         except ValueError:
-            raise ctx.fail(f"{position}.date", f"not a date: {msg['date']!r:.60}") from None
-        check_range(sent_at, ctx, f"{position}.date")
+            raise ctx.fail(f"{where(index)}.date", f"not a date: {msg['date']!r:.60}") from None
+        check_range(sent_at, ctx, f"{where(index)}.date")
     elif msg.get("type") == "unsupported":
-        sent_at = datetime(2000, 1, 1, tzinfo=timezone.utc)
+        sent_at = MIN_TIME
     else:
-        raise ctx.fail(position, "message has no date")
-    kind = {"service": "service", "unsupported": "unsupported"}.get(str(msg.get("type")), "message")
-    native = msg.get("actor_id") if kind == "service" else msg.get("from_id")
-    if native is None and kind == "message" and chat.type in CHANNEL_TYPES:
-        native = f"channel{chat.chat_id}"  # channel posts without from_id belong to the channel
+        raise ctx.fail(where(index), "message has no date")
+    kind = _KINDS.get(msg.get("type"), "message")  # type: ignore[arg-type]
+    if kind == "service":
+        native, name = msg.get("actor_id"), msg.get("actor")
+    else:
+        native, name = msg.get("from_id"), msg.get("from")
+        if native is None and kind == "message" and chat.type in CHANNEL_TYPES:
+            native = f"channel{chat.chat_id}"  # channel posts without from_id belong to the channel
     text, entities = _text_and_entities(msg)
+    if len(text) > MAX_TEXT or "\x00" in text:
+        text = clip_text(text, ctx, where(index))
     edited = msg.get("edited_unixtime")
     reply = msg.get("reply_to_message_id")
     fwd_id = msg.get("forwarded_from_id")
+    forwarded = msg.get("forwarded_from")
     return Message(
         platform=NAME,
         chat_id=chat.chat_id,
         message_id=str(mid),
         sent_at=sent_at,
-        account_id=account_key(NAME, str(native)) if native is not None else None,
-        account_name=msg.get("actor") if kind == "service" else msg.get("from"),
-        text=clip_text(text, ctx, position),
+        account_id=f"telegram:{native}" if native is not None else None,
+        account_name=None if name is None else str(name),
+        text=text,
         kind=kind,
-        reply_to=str(reply) if reply is not None else None,
-        forwarded_from=msg.get("forwarded_from"),
+        reply_to=None if reply is None else str(reply),
+        forwarded_from=None if forwarded is None else str(forwarded),
         forwarded_from_id=account_key(NAME, str(fwd_id)) if fwd_id else None,
-        edited_at=from_unix(edited, ctx, f"{position}.edited_unixtime") if edited else None,
-        via_bot=msg.get("via_bot"),
+        edited_at=_epoch(edited, ctx, where, index, "edited_unixtime") if edited else None,
+        via_bot=_opt(msg.get("via_bot"), str),
         raw=msg,
         entities=entities,
-        media=_media(msg, ctx),
+        media=_media(msg, ctx) if "photo" in msg or "file" in msg else [],
     )
 
 
 def read(ctx: ReadContext) -> Iterator[Record]:
+    """Chats and messages of the export, streamed.
+
+    A single-chat export's messages are built by ijson's C backend straight from
+    the file (`items` on `messages.item`) after a short first read of the chat's
+    header fields. A full-account export needs to know which chat each message
+    belongs to, so its events pass through `_Tracker`, which notes chat fields on
+    the way (about half as fast, still streaming).
+    """
+    header = _header(ctx)
+    if header is not None:
+        chat = _chat(header, ctx, "root")
+        yield chat
+        with ctx.path.open("rb") as fh:
+            stream = _FixHexEscapes(fh, ctx)
+            items = ijson.items(io.BufferedReader(stream, _BUFFER), "messages.item", use_float=True)
+            yield from _messages(items, lambda: chat, ctx, stream, lambda i: f"messages[{i}]")
+        return
     with ctx.path.open("rb") as fh:
         stream = _FixHexEscapes(fh, ctx)
-        events = ijson.parse(io.BufferedReader(stream, 1 << 16), use_float=True)
-        chat_fields: dict[str, Any] = {}
-        chat: Chat | None = None
-        index = -1
-        chat_index = -1
+        tracker = _Tracker(ctx)
+        events = ijson.parse(io.BufferedReader(stream, _BUFFER), use_float=True)
+        items = ijson.items(tracker.follow(events), "messages.item")
+        yield from _messages(items, tracker.current, ctx, stream, tracker.position, tracker.pending)
+        yield from tracker.pending()
+
+
+def _messages(
+    items: Iterator[Any],
+    current: Callable[[], Chat],
+    ctx: ReadContext,
+    stream: _FixHexEscapes,
+    where: Callable[[int], str],
+    pending: Callable[[], Iterator[Chat]] | None = None,
+) -> Iterator[Record]:
+    index = -1
+    try:
+        for index, msg in enumerate(items):
+            if pending is not None:
+                yield from pending()
+            yield _message(msg, current(), ctx, where, index)
+    except ijson.JSONError as exc:
+        raise ctx.fail(f"byte {stream.offset} (after {where(index)})", f"malformed JSON: {exc}") from None
+
+
+def _header(ctx: ReadContext) -> dict[str, Any] | None:
+    """The root fields of a single-chat export read up to its `messages`; None for a full-account export."""
+    fields: dict[str, Any] = {}
+    with ctx.path.open("rb") as fh:
+        stream = _FixHexEscapes(fh, ctx)
         try:
-            for prefix, event, value in events:
-                if prefix in _MESSAGE_PREFIXES and event == "start_map":
-                    if chat is None:
-                        chat = _chat(chat_fields, ctx, prefix)
-                        yield chat
-                    index += 1
-                    position = _position(prefix, chat_index, index)
-                    yield _message(_build(events), chat, ctx, position)
-                elif prefix in _MESSAGE_PREFIXES and event in ("string", "number", "null", "boolean", "start_array"):
-                    raise ctx.fail(_position(prefix, chat_index, index + 1), "expected a message object")
-                elif event in ("string", "number") and _chat_key(prefix):
-                    chat_fields[prefix.rsplit(".", 1)[-1]] = value
-                elif event == "start_map" and prefix in ("chats.list.item", "left_chats.list.item"):
-                    chat_fields, chat, index = {}, None, -1
-                    chat_index += 1
-                elif event == "end_map" and prefix in ("chats.list.item", "left_chats.list.item") and chat is None:
-                    if chat_fields.get("id") is not None:
-                        yield _chat(chat_fields, ctx, prefix)  # a chat with no messages
+            for prefix, event, value in ijson.parse(io.BufferedReader(stream, _BUFFER), use_float=True):
+                if prefix in ("id", "name", "type") and event in ("string", "number"):
+                    fields[prefix] = value
+                elif prefix in ("chats", "left_chats", "personal_information"):
+                    return None
+                elif prefix == "messages":
+                    if event != "start_array":
+                        raise ctx.fail("messages", f"expected a list of messages, got {event}")
+                    return fields
         except ijson.JSONError as exc:
-            raise ctx.fail(f"byte {stream.offset} (after message {index})", f"malformed JSON: {exc}") from None
+            raise ctx.fail(f"byte {stream.offset}", f"malformed JSON: {exc}") from None
+    raise ctx.fail("root", "no `messages` list and no `chats`: not a Telegram export")
 
 
-def _chat_key(prefix: str) -> bool:
-    head, _, key = prefix.rpartition(".") if "." in prefix else ("", "", prefix)
-    return key in ("id", "name", "type") and head in _CHAT_PREFIXES
+class _Tracker:
+    """Passes a full-account export's events through, noting which chat the messages belong to.
+
+    Message-level events of every chat list are renamed to `messages.item` so that
+    one C `items` call builds them all.
+    """
+
+    def __init__(self, ctx: ReadContext) -> None:
+        self.ctx = ctx
+        self.fields: dict[str, Any] = {}
+        self.chat: Chat | None = None
+        self.group = "chats"
+        self.chat_index = -1
+        self.index = -1
+        self.waiting: list[Chat] = []  # chats to yield before the next message (or at the end)
+
+    def follow(self, events: Iterator[tuple[str, str, Any]]) -> Iterator[tuple[str, str, Any]]:
+        renamed = _RENAMED
+        for event in events:
+            prefix = event[0]
+            if prefix in renamed:
+                if event[1] == "start_map":
+                    self.index += 1
+                    if self.chat is None:
+                        self.chat = _chat(self.fields, self.ctx, self.position(self.index))
+                        self.waiting.append(self.chat)
+                elif event[1] not in ("map_key", "end_map"):
+                    raise self.ctx.fail(self.position(self.index + 1), "expected a message object")
+                yield renamed[prefix], event[1], event[2]
+                continue
+            if prefix in _CHAT_ITEMS:
+                if event[1] == "start_map":
+                    self.fields, self.chat, self.index = {}, None, -1
+                    self.group = prefix.split(".", 1)[0]
+                    self.chat_index += 1
+                elif event[1] == "end_map" and self.chat is None and self.fields.get("id") is not None:
+                    self.waiting.append(_chat(self.fields, self.ctx, prefix))  # a chat with no messages
+            elif prefix in _CHAT_FIELDS and event[1] in ("string", "number"):
+                self.fields[prefix.rsplit(".", 1)[-1]] = event[2]
+            elif prefix == "messages":
+                raise self.ctx.fail("messages", "a `messages` list beside `chats`: not a Telegram export")
+            yield event
+
+    def current(self) -> Chat:
+        assert self.chat is not None
+        return self.chat
+
+    def pending(self) -> Iterator[Chat]:
+        while self.waiting:
+            yield self.waiting.pop(0)
+
+    def position(self, index: int) -> str:
+        return f"{self.group}.list[{self.chat_index}].messages[{index}]"
 
 
-def _position(prefix: str, chat_index: int, index: int) -> str:
-    if prefix.startswith("messages"):
-        return f"messages[{index}]"
-    group = prefix.split(".", 1)[0]
-    return f"{group}.list[{chat_index}].messages[{index}]"
-
-
-def _chat(fields: dict[str, Any], ctx: ReadContext, prefix: str) -> Chat:
+def _chat(fields: dict[str, Any], ctx: ReadContext, where: str) -> Chat:
     cid = fields.get("id")
     if cid is None:
-        raise ctx.fail(prefix or "root", "chat has no id before its messages")
-    return Chat(platform=NAME, chat_id=str(cid), name=fields.get("name"), type=fields.get("type"))
-
-
-def _build(events: Iterator[tuple[str, str, Any]]) -> Any:
-    """Build the object whose start_map was just read from the event stream."""
-    builder = ijson.ObjectBuilder()
-    builder.event("start_map", None)
-    depth = 1
-    for _prefix, event, value in events:
-        builder.event(event, value)
-        if event in ("start_map", "start_array"):
-            depth += 1
-        elif event in ("end_map", "end_array"):
-            depth -= 1
-            if depth == 0:
-                return builder.value
-    raise ijson.IncompleteJSONError("file ends inside a message")
+        raise ctx.fail(where, "chat has no id before its messages")
+    if isinstance(cid, float):
+        cid = int(cid)
+    name, kind = fields.get("name"), fields.get("type")
+    return Chat(platform=NAME, chat_id=str(cid), name=None if name is None else str(name),
+                type=None if kind is None else str(kind))
