@@ -151,13 +151,88 @@ def investigate(
 
 
 @app.command()
-def demo(db: DbOption = None) -> None:
-    """Ingest the bundled example and show what the store holds."""
-    from importlib.resources import files
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the scenario, its truth.json and the report")] = Path(
+        "demo"),
+    seed: Annotated[int, typer.Option("--seed", help="Scenario seed: the same seed writes the same bytes")] = 2025,
+    messages: Annotated[int, typer.Option("--messages", help="Corpus size; more means more ordinary chatter")] = 20_000,
+    db: Annotated[Optional[str], typer.Option("--db", help="Store URL or SQLite path; default a fresh OUT/demo.db")] = None,
+    generate_only: Annotated[bool, typer.Option("--generate-only", help="Write the scenario, run nothing")] = False,
+) -> None:
+    """Generate the demo scenario (planted campaigns + ground truth), investigate it and score the result."""
+    import importlib.util
+    import time
 
-    example = Path(str(files("fakewatch") / "data" / "example"))
-    ingest([example], db=db or "demo.db")
-    stats(db=db or "demo.db")
+    from fakewatch.demo import TRUTH, DemoError, generate, inputs
+
+    started = time.perf_counter()
+    try:
+        folder = generate(out, seed=seed, messages=messages)
+    except DemoError as exc:
+        err.print(f"[red]refused[/] {escape(str(exc))}")
+        raise typer.Exit(1) from exc
+    truth = json.loads((folder / TRUTH).read_text(encoding="utf-8"))
+    planted = sum(len(c["messages"]) for c in truth["campaigns"])
+    console.print(f"[green]wrote[/] {escape(str(folder))}: {truth['messages']:,} messages, {len(truth['campaigns'])} "
+                  f"planted campaigns ({planted} messages), truth in {TRUTH} "
+                  f"({time.perf_counter() - started:.1f} s)", soft_wrap=True)
+    if generate_only:
+        return
+    if db is None:
+        store = folder / "demo.db"
+        for stale in (store, store.with_name("demo.db-wal"), store.with_name("demo.db-shm")):
+            stale.unlink(missing_ok=True)
+        db = str(store)
+    if importlib.util.find_spec("fakewatch.pipeline") is None:
+        ingest(inputs(folder), db=db, tz="Asia/Almaty")
+        stats(db=db)
+        return
+    investigate(inputs(folder), folder / "report", db=db)
+    evaluate(folder / "report" / "findings.json", folder / TRUTH)
+
+
+@app.command("eval")
+def evaluate(
+    findings: Annotated[Path, typer.Argument(help="findings.json written by `fakewatch investigate`")],
+    truth: Annotated[Path, typer.Argument(help="truth.json of a demo scenario")],
+    as_json: JsonOption = False,
+    min_precision: Annotated[Optional[float], typer.Option(help="Message-level precision, pooled")] = None,
+    min_recall: Annotated[Optional[float], typer.Option(help="Message-level recall, pooled")] = None,
+    min_f1: Annotated[Optional[float], typer.Option(help="Message-level F1, pooled")] = None,
+    min_campaign_f1: Annotated[Optional[float], typer.Option(help="Mean F1 of the best match per campaign")] = None,
+    min_account_precision: Annotated[Optional[float], typer.Option(help="Coordinated-account precision")] = None,
+    min_account_recall: Annotated[Optional[float], typer.Option(help="Coordinated-account recall")] = None,
+    min_account_f1: Annotated[Optional[float], typer.Option(help="Coordinated-account F1")] = None,
+    min_seeders: Annotated[Optional[float], typer.Option(help="Share of campaigns whose seeder is in the top 3")] = None,
+    min_phones: Annotated[Optional[float], typer.Option(help="Share of target phones found")] = None,
+    min_domains: Annotated[Optional[float], typer.Option(help="Share of fake domains found")] = None,
+    min_impersonates: Annotated[Optional[float], typer.Option(help="Share of impersonated outlets found")] = None,
+    max_benign: Annotated[Optional[float], typer.Option(help="Share of benign viral messages put in a campaign")] = None,
+) -> None:
+    """Score a findings.json against a truth.json; exit 1 when a given threshold is missed."""
+    from fakewatch import evaluate as scoring
+
+    try:
+        result = scoring.evaluate(json.loads(findings.read_text(encoding="utf-8")),
+                                  json.loads(truth.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        err.print(f"[red]cannot score[/] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    missed = scoring.check(result, {
+        "min_precision": min_precision, "min_recall": min_recall, "min_f1": min_f1,
+        "min_campaign_f1": min_campaign_f1, "min_account_precision": min_account_precision,
+        "min_account_recall": min_account_recall, "min_account_f1": min_account_f1, "min_seeders": min_seeders,
+        "min_phones": min_phones, "min_domains": min_domains, "min_impersonates": min_impersonates,
+        "max_benign": max_benign})
+    if as_json:
+        print(json.dumps({**result, "missed": missed}, ensure_ascii=False, indent=2))
+    else:
+        console.print(escape(scoring.line(result)), soft_wrap=True)
+        console.print(scoring.table(result))
+        for miss in missed:
+            err.print(f"[red]missed[/] {escape(miss)}")
+    if missed:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -1,0 +1,138 @@
+"""The demo scenario: a realistic corpus with planted campaigns and the ground truth to score against.
+
+`generate(out_dir)` writes:
+
+    telegram/full_export/result.json   full-account export holding most chats (+ left_chats)
+    telegram/<chat>/result.json        single-chat exports of the others (one chat is in both, identically)
+    whatsapp/<Chat name>.txt           two WhatsApp groups, Android (ru) and iOS (en) layouts
+    web/*.html                         the fake articles and the real outlets' pages, as saved by a browser
+    truth.json                         campaigns by message identity, their accounts, seeders, targets, domains
+
+Deterministic per seed: every random stream is a `random.Random` seeded from
+the seed (and a chat's name), and no wall-clock time goes in.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from . import pages
+from .scenario import ChatSpec, Post, Scenario, build
+from .writers import MediaSink, TelegramWriter, WhatsAppWriter
+
+DEFAULT_SEED = 2025
+DEFAULT_MESSAGES = 20_000
+TRUTH = "truth.json"
+INPUT_DIRS = ("telegram", "whatsapp", "web")
+EXPORTER_PHONE = "+7 701 555 90 90"
+COUNTING_RULE = ("a message carrying a campaign's content is a campaign message whoever posted it; ordinary "
+                 "members who passed it on are unwitting_accounts, not coordinated_accounts; replies, questions "
+                 "and warnings quoting it are not campaign messages")
+
+
+class DemoError(Exception):
+    """The output folder holds something that is not an earlier demo."""
+
+
+def inputs(out_dir: Path | str) -> list[Path]:
+    """The folders of a generated demo to hand to ingest/investigate (truth.json is not an input)."""
+    return [Path(out_dir) / name for name in INPUT_DIRS]
+
+
+def _clear(out: Path) -> None:
+    """Remove an earlier demo's files; refuse to touch folders that are not a demo's."""
+    existing = [out / name for name in INPUT_DIRS if (out / name).exists()]
+    if existing and not (out / TRUTH).exists():
+        raise DemoError(f"{out} holds {existing[0].name}/ but no {TRUTH}: not a demo folder, not overwriting it")
+    for folder in existing:
+        shutil.rmtree(folder)
+
+
+class _Truth:
+    """Collects the identities of tagged messages as chats are written."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.campaign: dict[str, list[dict[str, str]]] = {c.id: [] for c in scenario.campaigns}
+        self.accounts: dict[str, set[str]] = {c.id: set() for c in scenario.campaigns}
+        self.benign: list[dict[str, str]] = []
+        self.total = 0
+        self.seen: set[tuple[str, str]] = set()
+
+    def record(self, chat: ChatSpec, posts: list[Post]) -> list[Post]:
+        if (chat.platform, chat.native_id) in self.seen:
+            return posts  # the chat also exported alone: same identities, counted once
+        self.seen.add((chat.platform, chat.native_id))
+        self.total += len(posts)
+        for post in posts:
+            if post.tag is None:
+                continue
+            ident = {"platform": chat.platform, "chat_id": chat.native_id, "message_id": str(post.id)}
+            if post.tag == "benign":
+                self.benign.append(ident)
+            else:
+                code = post.tag.split(":", 1)[1]
+                self.campaign[code].append(ident)
+                if not post.unwitting:
+                    self.accounts[code].add(post.author.key)
+        return posts
+
+    def as_dict(self) -> dict[str, Any]:
+        out = []
+        for c in self.scenario.campaigns:
+            item: dict[str, Any] = {
+                "id": c.id, "kind": c.kind, "title": c.title, "messages": self.campaign[c.id],
+                "coordinated_accounts": sorted(self.accounts[c.id]), "unwitting_accounts": sorted(c.unwitting),
+                "seeder": c.seeder.key, "targets": {"persons": c.persons, "phones": c.phones},
+                "domains": c.domains, "impersonates": c.impersonates,
+            }
+            if c.domains:
+                item["trackers"] = list(pages.FAKE_TRACKERS)
+            out.append(item)
+        return {"seed": self.scenario.seed, "messages": self.total, "counting": COUNTING_RULE,
+                "campaigns": out, "benign_viral": self.benign}
+
+
+def generate(out_dir: Path | str, *, seed: int = DEFAULT_SEED, messages: int = DEFAULT_MESSAGES,
+             media: MediaSink | None = None) -> Path:
+    """Write the scenario for `seed` with about `messages` messages into `out_dir`; returns `out_dir`.
+
+    The planted campaigns, sellers, warnings and official statement are the same
+    at every size (about 1,600 messages); `messages` adds ordinary chatter.
+    `media` decides which media files go into the exports (default: none).
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    _clear(out)
+    scenario = build(seed, messages)
+    truth = _Truth(scenario)
+    tg = TelegramWriter(media)
+    chats = scenario.chats
+
+    def laid_out(kinds: tuple[str, ...]) -> Iterator[tuple[ChatSpec, list[Post]]]:
+        for chat in chats:
+            if chat.platform == "telegram" and chat.export in kinds:
+                posts = truth.record(chat, scenario.posts(chat))
+                if chat.export == "both":
+                    tg.single(out / "telegram" / chat.key / "result.json", chat, posts)
+                yield chat, posts
+
+    tg.full(out / "telegram" / "full_export" / "result.json", scenario.exporter, EXPORTER_PHONE,
+            laid_out(("full", "both")), laid_out(("left",)))
+    for chat in chats:
+        if chat.platform == "telegram" and chat.export == "single":
+            tg.single(out / "telegram" / chat.key / "result.json", chat, truth.record(chat, scenario.posts(chat)))
+    wa = WhatsAppWriter(media)
+    for chat in chats:
+        if chat.platform == "whatsapp":
+            wa.write(out / "whatsapp" / f"{chat.name}.txt", chat, truth.record(chat, scenario.posts(chat)))
+    pages.write(out / "web")
+    (out / TRUTH).write_text(json.dumps(truth.as_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return out
+
+
+__all__ = ["DEFAULT_MESSAGES", "DEFAULT_SEED", "DemoError", "MediaSink", "TRUTH", "generate", "inputs"]
