@@ -30,6 +30,7 @@ _CHAT_ITEMS = ("chats.list.item", "left_chats.list.item")
 _RENAMED = {f"{group}.messages.item": "messages.item" for group in _CHAT_ITEMS}
 _CHAT_FIELDS = {f"{group}.{key}" for group in _CHAT_ITEMS for key in ("id", "name", "type")}
 _BUFFER = 1 << 16
+_MAX_NUMBER = 2**63  # sizes and dimensions beyond a 64-bit integer column are nonsense, dropped
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MIN_EPOCH, _MAX_EPOCH = int(MIN_TIME.timestamp()), int(MAX_TIME.timestamp())
 
@@ -139,7 +140,9 @@ def _opt(value: Any, kind: type) -> Any:
     if value is None or isinstance(value, bool):
         return None
     if kind is float and isinstance(value, (int, float)):
-        return float(value)
+        return float(value) if abs(value) < _MAX_NUMBER else None
+    if kind is int and isinstance(value, int):
+        return value if abs(value) < _MAX_NUMBER else None
     return value if isinstance(value, kind) else None
 
 
@@ -178,7 +181,10 @@ def _message(msg: Any, chat: Chat, ctx: ReadContext, where: Callable[[int], str]
     else:
         native, name = msg.get("from_id"), msg.get("from")
         if native is None and kind == "message" and chat.type in CHANNEL_TYPES:
-            native = f"channel{chat.chat_id}"  # channel posts without from_id belong to the channel
+            native, name = f"channel{chat.chat_id}", chat.name  # channel posts without from_id belong to the channel
+    if native is not None and type(native) is not str:
+        if isinstance(native, bool) or not isinstance(native, int):
+            raise ctx.fail(where(index), f"expected a string sender id, got {native!r:.60}")
     text, entities = _text_and_entities(msg)
     if len(text) > MAX_TEXT or "\x00" in text:
         text = clip_text(text, ctx, where(index))
@@ -248,7 +254,8 @@ def _messages(
                 yield from pending()
             yield _message(msg, current(), ctx, where, index)
     except ijson.JSONError as exc:
-        raise ctx.fail(f"byte {stream.offset} (after {where(index)})", f"malformed JSON: {exc}") from None
+        after = f"after {where(index)}" if index >= 0 else "before the first message"
+        raise ctx.fail(f"byte {stream.offset} ({after})", f"malformed JSON: {exc}") from None
 
 
 def _header(ctx: ReadContext) -> dict[str, Any] | None:

@@ -1,0 +1,142 @@
+"""The ingest guarantees: idempotent, one transaction per file, refusals named, archives unpacked safely."""
+
+import json
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from fakewatch.cli import app
+from fakewatch.ingest import BATCH, ingest
+from fakewatch.store.tables.core import accounts, chats, entities, inputs, messages
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def export(path: Path, n: int, *, chat_id: int = 42, bad_at: int | None = None) -> Path:
+    """A single-chat Telegram export of `n` messages; message `bad_at` has an impossible date."""
+    msgs = []
+    for i in range(1, n + 1):
+        m = {"id": i, "type": "message", "date_unixtime": str(1744974000 + i), "from_id": f"user{i % 7}",
+             "text": ["hi ", {"type": "link", "text": f"https://x.kz/{i}"}]}
+        if i == bad_at:
+            m["date_unixtime"] = "99999999999"
+        msgs.append(m)
+    path.write_text(json.dumps({"name": "c", "type": "private_group", "id": chat_id, "messages": msgs}))
+    return path
+
+
+def counts(engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in (inputs, chats, accounts, messages, entities)}
+
+
+def test_reingest_adds_nothing(fresh_db, tmp_path):
+    path = export(tmp_path / "a.json", 30)
+    assert ingest(fresh_db, [path]).added == 30
+    before = counts(fresh_db)
+    again = ingest(fresh_db, [path])
+    assert again.added == 0 and again.files[0].skipped and counts(fresh_db) == before
+
+
+def test_same_messages_under_another_name_and_a_grown_export(fresh_db, tmp_path):
+    ingest(fresh_db, [export(tmp_path / "a.json", 30)])
+    copy = ingest(fresh_db, [export(tmp_path / "b.json", 30)])
+    assert copy.added == 0 and copy.files[0].messages == 30 and not copy.files[0].skipped
+    grown = ingest(fresh_db, [export(tmp_path / "c.json", 35)])
+    assert grown.added == 5
+    assert counts(fresh_db)["messages"] == 35 and counts(fresh_db)["entities"] == 35
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_failure_mid_file_leaves_the_store_as_before_and_other_files_go_in(fresh_db, tmp_path, parallel):
+    ingest(fresh_db, [export(tmp_path / "earlier.json", 3, chat_id=1)])
+    before = counts(fresh_db)
+    bad = export(tmp_path / "bad.json", BATCH + 500, chat_id=2, bad_at=BATCH + 300)  # after a batch was written
+    good = export(tmp_path / "good.json", 10, chat_id=3)
+    report = ingest(fresh_db, [bad, good], options={"parallel": parallel})
+    assert [f.path for f in report.files] == [str(good)] and report.added == 10
+    (refused,) = report.refused
+    assert refused.path == str(bad)
+    assert refused.position == f"messages[{BATCH + 299}].date_unixtime" and "out of range" in refused.problem
+    after = counts(fresh_db)
+    assert after["messages"] == before["messages"] + 10 and after["inputs"] == before["inputs"] + 1
+    assert after["chats"] == before["chats"] + 1 and after["entities"] == before["entities"] + 10
+
+
+def test_reader_process_gives_the_same_store(tmp_path):
+    from fakewatch.store import open_store
+
+    path = export(tmp_path / "a.json", 1200)
+    stores = []
+    for parallel in (False, True):
+        engine = open_store(f"sqlite:///{tmp_path / f'{parallel}.db'}")
+        report = ingest(engine, [path], options={"parallel": parallel})
+        assert report.added == 1200 and not report.refused
+        with engine.connect() as conn:
+            stores.append(conn.execute(select(messages.c.message_id, messages.c.sent_at, messages.c.raw)
+                                       .order_by(messages.c.id)).all())
+    assert stores[0] == stores[1]
+
+
+def test_cli_exits_non_zero_naming_the_refused(tmp_path):
+    good = export(tmp_path / "good.json", 3)
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"name": "t", "type": "private_group", "id": 1, "messages": [{"id": 1,')
+    result = CliRunner().invoke(app, ["ingest", str(good), str(bad), "--db", str(tmp_path / "s.db")])
+    assert result.exit_code == 1
+    assert "broken.json" in result.output and "malformed JSON" in result.output
+    stats = CliRunner().invoke(app, ["stats", "--json", "--db", str(tmp_path / "s.db")])
+    data = json.loads(stats.output)
+    assert (data["messages"], data["chats"], data["accounts"]) == (3, 1, 3)
+    assert data["platforms"]["telegram"]["messages"] == 3
+
+
+def test_unknown_format_and_missing_file_are_refused(fresh_db, tmp_path):
+    odd = tmp_path / "notes.bin"
+    odd.write_bytes(b"\x00\x01binary")
+    report = ingest(fresh_db, [odd, tmp_path / "absent.json"])
+    assert [r.problem for r in report.refused] == [
+        "format not recognised (Telegram JSON, WhatsApp .txt, CSV, JSONL, HTML)", "no such file"]
+
+
+@pytest.mark.parametrize("member", ["../escaped.txt", "sub/../../escaped.txt", "/tmp/escaped-abs.txt"])
+def test_zip_with_escaping_paths_is_refused_and_nothing_written_outside(fresh_db, tmp_path, member):
+    work = tmp_path / "work"
+    work.mkdir()
+    archive = work / "evil.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("result.json", export(tmp_path / "inner.json", 2).read_text())
+        zf.writestr(member, "pwned")
+    good = export(tmp_path / "good.json", 4)
+    report = ingest(fresh_db, [archive, good])
+    assert len(report.refused) == 1 and "escapes the archive" in report.refused[0].problem
+    assert report.refused[0].path == str(archive)
+    assert report.added == 4  # the other input still went in; nothing of the archive did
+    assert not (tmp_path / "escaped.txt").exists() and not (work.parent.parent / "escaped.txt").exists()
+    assert not Path("/tmp/escaped-abs.txt").exists()
+
+
+def test_zip_with_symlink_is_refused(fresh_db, tmp_path):
+    archive = tmp_path / "link.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        info = zipfile.ZipInfo("photos/link.jpg")
+        info.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(info, "/etc/passwd")
+    report = ingest(fresh_db, [archive])
+    assert "symbolic links" in report.refused[0].problem
+
+
+def test_zip_and_folder_inputs(fresh_db, tmp_path):
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(FIXTURES / "telegram" / "full" / "result.json", "Telegram/result.json")
+    report = ingest(fresh_db, [archive, FIXTURES / "whatsapp"])
+    assert not report.refused
+    assert str(report.files[0].path) == str(archive / "Telegram" / "result.json")
+    assert {f.format for f in report.files} == {"telegram", "whatsapp"}
+    assert report.added == 7 + sum(f.added for f in report.files if f.format == "whatsapp")
