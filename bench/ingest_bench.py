@@ -1,0 +1,86 @@
+"""Ingest benchmark: a generated Telegram export of 1M messages into a fresh SQLite store.
+
+Reports messages per second (wall time of `fakewatch.ingest.ingest`, from reading
+the file to the commit) and peak resident memory of the ingest process and of
+its reader process (`getrusage` of each, measured in a separate Python process
+so that generating the export does not count). Targets (issue 2): at least
+50,000 messages/s and under 1.5 GB on a 2-core machine.
+
+    .venv/bin/python bench/ingest_bench.py [--messages 1000000] [--chats 1] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from tg_export import write_export  # noqa: E402
+
+TARGET_RATE = 50_000
+TARGET_RSS_MB = 1536
+
+# Runs in a fresh interpreter: ingest, then report time and the peak RSS of this process and its reader.
+_MEASURE = """
+import json, resource, sys, time
+from pathlib import Path
+from fakewatch.ingest import ingest
+from fakewatch.store import open_store
+engine = open_store("sqlite:///" + sys.argv[2])
+start = time.perf_counter()
+report = ingest(engine, [Path(sys.argv[1])])
+seconds = time.perf_counter() - start
+own, reader = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({
+    "seconds": seconds, "added": report.added, "refused": [str(r) for r in report.refused],
+    "rss_mb": own.ru_maxrss / 1024, "reader_rss_mb": reader.ru_maxrss / 1024,
+    "cpu": own.ru_utime + own.ru_stime, "reader_cpu": reader.ru_utime + reader.ru_stime,
+}))
+"""
+
+
+def measure(export: Path, store: Path) -> dict:
+    out = subprocess.run([sys.executable, "-c", _MEASURE, str(export), str(store)], check=True,
+                         capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--chats", type=int, default=1, help="more than 1 writes a full-account export")
+    parser.add_argument("--keep", type=Path, help="folder to write the export and store into (kept)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="fakewatch-bench-") as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        export = folder / "result.json"
+        start = time.perf_counter()
+        write_export(export, args.messages, chats=args.chats)
+        print(f"generated {args.messages:,} messages ({export.stat().st_size / 1e6:,.0f} MB) "
+              f"in {time.perf_counter() - start:.1f} s")
+        store = folder / "bench.db"
+        store.unlink(missing_ok=True)
+        result = measure(export, store)
+    if result["refused"] or result["added"] != args.messages:
+        print(f"FAILED: {result}")
+        return 1
+    rate = result["added"] / result["seconds"]
+    peak = result["rss_mb"] + result["reader_rss_mb"]
+    print(f"ingest: {result['added']:,} messages in {result['seconds']:.1f} s = {rate:,.0f} messages/s "
+          f"(target {TARGET_RATE:,})")
+    # CPU seconds say what the machine could do when other work competes for its cores
+    print(f"CPU: ingest process {result['cpu']:.1f} s, reader process {result['reader_cpu']:.1f} s")
+    print(f"peak RSS: ingest {result['rss_mb']:,.0f} MB + reader {result['reader_rss_mb']:,.0f} MB "
+          f"= {peak:,.0f} MB (target < {TARGET_RSS_MB:,})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
