@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import regex
 
-from fakewatch.enrich.normalize import clean
+from fakewatch.enrich.normalize import MENTION_RE, URL_RE, clean
 
 MAX_CHARS = 5_000
 
@@ -24,38 +24,50 @@ _E = r"(?![\p{L}\p{N}])"
 # Imperatives that ask people to come or gather: these alone make a gathering call.
 _COME = (
     r"приходите|приходи|придите|подходите|выходите|выходи|выйдем|выйдите|выходим|собираемся|соберёмся|соберемся"
-    r"|собираемся|собирайтесь|присоединяйтесь|присоединяйся|приводите|пойдём|пойдем|идём|идем|все\s+на|все\s+в"
+    r"|собирайтесь|приводите|пойдёмте|пойдемте|идёмте|идемте|все\s+на|все\s+в|не\s+опаздывайте"
     r"|ждём\s+всех|ждем\s+всех|ждём\s+вас|ждем\s+вас"
     r"|келіңдер|келіңіздер|келіңіз|жиналыңдар|жиналыңыздар|жиналайық|шығыңдар|шығыңыздар|шығайық|барайық"
-    r"|барыңдар|барыңыздар|қосылыңдар|қосылыңыз|бәріміз\s+алаңға|бәрің\s+алаңға"
-    r"|come|join\s+us|gather|show\s+up|let'?s\s+(?:go|meet|march|gather)|see\s+you\s+(?:at|on)|be\s+there"
+    r"|барыңдар|барыңыздар|барамыз|шығамыз|жиналамыз|бәріміз\s+алаңға|бәрің\s+алаңға"
+    r"|come|join\s+us|gather|show\s+up|everyone\s+(?:to|at)|all\s+to|let'?s\s+(?:go|meet|march|gather)|see\s+you\s+(?:at|on)|be\s+there"
 )
+# Calls to join: a gathering only when an event is named ("присоединяйтесь к маршу", not "к чату").
+_JOIN = r"присоединяйтесь|присоединяйся|вступайте|вступай|қосылыңдар|қосылыңыз|қосылыңыздар|join"
 # Other calls: spread, call, write, support, vote.
 _OTHER = (
     r"звоните|позвоните|звони|пишите|напишите|перешлите|пересылайте|перешли|репостните|репостни|сделайте\s+репост"
     r"|распространите|распространяйте|поделитесь|делитесь|расскажите|подпишитесь|подписывайтесь|переходите|жмите"
     r"|нажмите|голосуйте|поддержите|поддержим|не\s+молчите|кидайте|отправьте|отправляйте|зовите|приглашайте"
-    r"|берите|требуйте|подпишите|скиньте|разошлите"
+    r"|берите|требуйте|подпишите|скиньте|разошлите|жми|позвони|напиши|пиши|звонить"
     r"|қоңырау\s+шалыңыз|қоңырау\s+шалыңдар|хабарласыңыз|хабарласыңдар|таратыңыз|таратыңдар|таратайық"
-    r"|бөлісіңіз|бөлісіңдер|жазыңыз|жазыңдар|қолдаңыз|қолдаңдар|қолдайық|үндемеңдер|үндемейік|жіберіңіз"
+    r"|бөлісіңіз|бөлісіңдер|бөлісіңіздер|жазыңыз|жазыңдар|қолдаңыз|қолдаңдар|қолдаңыздар|қолдайық|үндемеңдер"
+    r"|үндемейік|жіберіңіз|таратыңыздар"
     r"|жіберіңдер|тіркеліңіз|жазылыңыз|жазылыңдар|қол\s+қойыңыз"
-    r"|call|share|forward|repost|retweet|spread\s+the\s+word|pass\s+it\s+on|subscribe|sign\s+the|vote"
+    r"|call(?=\s+(?:now|us|me|him|her|them|your|the\s+organi[sz]er|this|\+|\d))|share|forward|repost|retweet|spread\s+the\s+word|pass\s+it\s+on|subscribe|sign\s+the|vote"
+    r"|write\s+to|calls\s+on"
     r"|don'?t\s+stay\s+silent|speak\s+up|tell\s+everyone|send\s+this"
 )
-_COME_RE = regex.compile(_B + "(?:" + _COME + ")" + _E, regex.IGNORECASE)
-_CTA_RE = regex.compile(_B + "(?:" + _COME + "|" + _OTHER + ")" + _E, regex.IGNORECASE)
-_EVENT_RE = regex.compile(
-    _B + r"(?:митинг\w*|марш\w*|шестви\w*|сбор\b|собрани\w*|акци[яюие]\w*|протест\w*|пикет\w*|забастовк\w*"
-    r"|демонстрац\w*|шеру\w*|жиын\w*|жиналыс\w*|наразылық\w*|ереуіл\w*"
-    r"|rally|rallies|march\w*|protest\w*|gathering|demonstration|strike|vigil|sit-in)",
-    regex.IGNORECASE,
-)
+# Kazakh is often typed without its own letters ("жиналыныздар" for "жиналыңыздар"): patterns and text are
+# both folded onto the Russian letters, one character for one, so positions stay the same.
+_KK_FOLD = str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноуухиАГКНОУУХИ")
+
+
+def _compile(pattern: str, flags: int = regex.IGNORECASE) -> regex.Pattern:
+    return regex.compile(pattern.translate(_KK_FOLD), flags)
+
+
+_COME_RE = _compile(r"(?<!\bне\s{1,3})(?<!\bdon'?t\s{1,3})" + _B + "(?:" + _COME + ")" + _E)
+_JOIN_RE = _compile(_B + "(?:" + _JOIN + ")" + _E)
+_CTA_RE = _compile(_B + "(?:" + _COME + "|" + _JOIN + "|" + _OTHER + ")" + _E)
+# Protest-type events: announced with a time and a place they are a call even without an imperative.
+_PROTEST = (r"митинг\w*|марш\w*|шестви\w*|сбор\b|пикет\w*|протест\w*|забастовк\w*|демонстрац\w*|акци[яюие]\s+протест\w*"
+            r"|шеру\w*|наразылық\w*|ереуіл\w*|rally|rallies|march|protest\w*|demonstration|strike|vigil|sit-in")
+_PROTEST_RE = _compile(_B + "(?:" + _PROTEST + ")")
+_EVENT_RE = _compile(_B + r"(?:" + _PROTEST + r"|собрани\w*|акци[яюие]\w*|жиын\w*|жиналыс\w*|gathering)")
 
 # Shop talk ("скидки, приходите в ТЦ"): a call to come that is a sale, not a gathering, unless an event is named.
-_COMMERCE_RE = regex.compile(
+_COMMERCE_RE = _compile(
     _B + r"(?:скидк\w*|распродаж\w*|акци[яи]\s+(?:на|до)|магазин\w*|бутик\w*|меню|жеңілдік\w*|дүкен\w*"
     r"|sale|discount\w*|shop\w*|store)" + _E,
-    regex.IGNORECASE,
 )
 
 _MONTHS = {
@@ -66,31 +78,28 @@ _MONTHS = {
     12: r"декабр\w*|желтоқсан\w*|dec(?:ember)?",
 }
 _MONTH = "|".join(f"(?P<m{n}>{p})" for n, p in _MONTHS.items())
-_DATE_RE = regex.compile(
+_DATE_RE = _compile(
     _B + rf"(?:(?P<day>\d{{1,2}})(?:-?(?:го|ші|шы|th|st|nd|rd))?\s+(?:{_MONTH})"
     rf"|(?:{_MONTH.replace('?P<m', '?P<n')})\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?"
     r"|(?P<dd>\d{1,2})[./](?P<mm>\d{1,2})(?:[./](?P<yy>\d{4}|\d{2}))?(?![.:/]?\d))" + _E,
-    regex.IGNORECASE,
 )
-_RELATIVE_RE = regex.compile(
+_RELATIVE_RE = _compile(
     _B + r"(?:сегодня|завтра|послезавтра|в\s+(?:понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)"
     r"|в\s+эт[уо]\s+(?:субботу|воскресенье|пятницу)|бүгін|ертең|бүрсігүні"
     r"|(?:дүйсенбі|сейсенбі|сәрсенбі|бейсенбі|жұма|сенбі|жексенбі)(?:\s+күні)?"
     r"|today|tomorrow|tonight|(?:this\s+|on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))" + _E,
-    regex.IGNORECASE,
 )
-_TIME_RE = regex.compile(
+_TIME_RE = _compile(
     r"(?:(?<![\d.:/])(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?![\d:])"
-    r"|(?:" + _B + r"(?:в|к|с|до|at|сағат)\s+)(?P<h2>[01]?\d|2[0-3])(?:[.](?P<mi2>[0-5]\d))?"
-    r"(?:\s*(?:час\w*|ч\.?|-?(?:де|да|те|та))|\s*(?P<pm>pm|am))?(?![\d.:/])"
+    r"|(?:" + _B + r"(?:в|к|с|до|at|сағат)\s+)(?P<h2>[01]?\d|2[0-3])(?:[.](?P<mi2>[0-5]\d))?(?!\d|[.:/]\d)"
+    r"(?:\s*(?:час\w*|ч\.?|-?(?:де|да|те|та))|\s*(?P<pm>pm|am))?"
     r"|(?<![\d.:/])(?P<h3>\d{1,2})\s*(?P<pm3>pm|am)" + _E +
     r"|" + _B + r"(?P<noon>noon|midday|полдень|в\s+полдень|түсте))",
-    regex.IGNORECASE,
 )
-_PLACE_RE = regex.compile(
-    _B + r"(?:(?:у|возле|около|на|в|перед|напротив|к|до|at|near|outside|in\s+front\s+of|to)\s+"
+_PLACE_RE = _compile(
+    _B + r"(?:(?:у|возле|около|на|в|перед|напротив|к|до|от|at|near|outside|in\s+front\s+of|to)\s+"
     r"(?:the\s+)?(?P<ru>(?:\p{Lu}[\p{L}\-]*\s+){0,2}"
-    r"(?:площад\w*|акимат\w*|парк\w*|сквер\w*|памятник\w*|монумент\w*|здани\w*|театр\w*|стадион\w*|мечет\w*"
+    r"(?i:площад\w*|акимат\w*|парк\w*|сквер\w*|памятник\w*|монумент\w*|здани\w*|театр\w*|стадион\w*|мечет\w*"
     r"|университет\w*|администрац\w*|мэри\w*|дворц\w*|дом\w*\s+правительства|улиц\w*|ул\.|проспект\w*|пр\.|набережн\w*"
     r"|вокзал\w*|рынк\w*|базар\w*|ЦУМ\w*|ТРЦ|ТЦ|арк\w*|посольств\w*|консульств\w*|суд\w*"
     r"|square|park|akimat|city\s+hall|monument|embassy|station|building|parliament|court)"
@@ -145,20 +154,31 @@ def _time(text: str) -> str | None:
     return f"{h:02d}:{minute}"
 
 
-def _place(text: str) -> str | None:
-    m = _PLACE_RE.search(text)
+def _place(text: str, folded: str) -> str | None:
+    """The place named after a preposition ("у акимата", "Республика алаңында"), as written in `text`."""
+    m = _PLACE_RE.search(folded)
     if m is None:
         return None
-    return (m.group("ru") or m.group("kk") or m.group("en")).strip(" ,.!»\"")
+    group = next(g for g in ("ru", "kk", "en") if m.group(g))
+    return text[m.start(group):m.end(group)].strip(" ,.!»\"")
 
 
 def find_actions(text: str) -> Actions:
     """Whether `text` calls to action, and the gathering it calls (date, time, place) if it calls one."""
-    text = clean(text)[:MAX_CHARS]
-    cta = _CTA_RE.search(text) is not None
-    event = _EVENT_RE.search(text) is not None and _COMMERCE_RE.search(text) is None
-    called = (_COME_RE.search(text) is not None and (event or _COMMERCE_RE.search(text) is None)) or (cta and event)
+    text = MENTION_RE.sub(" ", URL_RE.sub(" ", clean(text)[:MAX_CHARS]))  # "t.me/protest_kz" names no protest
+    folded = text.translate(_KK_FOLD)
+    cta = _CTA_RE.search(folded) is not None
+    commerce = _COMMERCE_RE.search(folded) is not None
+    event = _EVENT_RE.search(folded) is not None and not commerce
+    date, when = _date(folded)
+    time_ = _time(folded)
+    place = _place(text, folded)
+    called = ((_COME_RE.search(folded) is not None and (event or not commerce))
+              or (event and _JOIN_RE.search(folded) is not None)
+              or (_PROTEST_RE.search(folded) is not None and (date or when or time_) and (place or cta)))
     if not called:
         return Actions(cta=cta, gathering=None)
-    date, when = _date(text)
-    return Actions(cta=True, gathering={"date": date, "when": when, "time": _time(text), "place": _place(text)})
+    if when is not None:  # report the words as written, not folded
+        start = folded.find(when)
+        when = text[start:start + len(when)] if start >= 0 else when
+    return Actions(cta=True, gathering={"date": date, "when": when, "time": time_, "place": place})

@@ -42,15 +42,20 @@ _AFTER = regex.compile(
     rf"(?<![\p{{L}}\p{{N}}])(?P<num>{_NUMBER})\s?(?:(?:{_MULTIPLIER})\.?\s?)?(?:{_CURRENCY})(?![\p{{L}}\p{{N}}])",
     regex.IGNORECASE,
 )
+# Before the number only signs and codes ("$50", "USD 100"): "евро 510" is a rate, not 510 euros.
+_SIGNS = "|".join(f"(?P<{code}>{pattern})" for code, pattern in (
+    ("KZT", r"₸|kzt"), ("RUB", r"₽|rub"), ("USD", r"\$|usd"), ("EUR", r"€|eur"), ("KGS", "kgs"), ("UAH", r"₴|uah"),
+    ("GBP", r"£|gbp")))
 _BEFORE = regex.compile(
-    rf"(?<![\p{{L}}\p{{N}}])(?:{_CURRENCY})\s?(?P<num>{_NUMBER})(?:\s?(?:{_MULTIPLIER})(?![\p{{L}}]))?"
+    rf"(?<![\p{{L}}\p{{N}}])(?:{_SIGNS})\s?(?P<num>{_NUMBER})(?:\s?(?:{_MULTIPLIER})(?![\p{{L}}]))?"
     rf"(?![\p{{L}}\p{{N}}])",
     regex.IGNORECASE,
 )
 
 _OFFER = regex.compile(
     r"\b(?:за?плат(?:им|ят|ит|ите)|выплат(?:им|ят|ят)|оплат(?:им|ят)|плат(?:им|ят)|получ(?:ит|ите|ишь|ат|аете|ает)"
-    r"|заработа\w*|зарабат\w*|вознагражд\w*|гонорар\w*|деньги\s+(?:сразу|на\s+карту|наличными)"
+    r"|заработа\w*|зарабат\w*|вознагражд\w*|гонорар\w*|деньги\s+(?:сразу|на\s+карту|наличными)|на\s+руки"
+    r"|оплата\s+[\d\s]+\w*\s+(?:сразу|на\s+месте|после)"
     r"|төле(?:йміз|йді|неді|нетін)|ақша\s+(?:береміз|беріледі|береді|төленеді)|табыс\s+таб\w*"
     r"|(?:we|they)(?:'ll|\s+will)?\s+pay|will\s+be\s+paid|get\s+paid|you(?:'ll|\s+will)?\s+(?:get|receive|earn)"
     r"|earn|reward)\b",
@@ -58,7 +63,8 @@ _OFFER = regex.compile(
 )
 _DEED = regex.compile(
     r"\b(?:за\s+(?:участие|репост\w*|присутствие|выход|приход|каждый|каждого|час|день|пересылк\w*|подписк\w*|"
-    r"распространение|лайк\w*|комментари\w*)|каждому\s+(?:участнику|пришедшему|кто)|участник\w*|кто\s+при[дш]\w*"
+    r"распространение|лайк\w*|комментари\w*|пост\w*)|каждому|участник\w*|кто\s+при[дш]\w*"
+    r"|постоять|с\s+плакат\w*|на\s+(?:митинг|марш|акци|шестви)\w*"
     r"|қатысқан\w*|қатысушы\w*|әр\s+қатысушы\w*|келген\w*\s+(?:әр|барлық)\w*"
     r"|for\s+(?:attending|participation|participating|each|every|joining|sharing|coming|showing\s+up|reposting)"
     r"|per\s+(?:person|participant|hour|day|repost)|each\s+participant)",
@@ -92,7 +98,7 @@ def _amount(num: str, m: regex.Match) -> float:
 
 
 def _currency(m: regex.Match) -> str:
-    return next(code for code, _ in _CURRENCIES if m.group(code))
+    return next(code for code, _ in _CURRENCIES if m.groupdict().get(code))
 
 
 def find_money(text: str) -> list[Money]:

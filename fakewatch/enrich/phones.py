@@ -32,12 +32,15 @@ _LINE_TYPES = {value: name.lower() for name, value in vars(PhoneNumberType).item
                if name.isupper() and isinstance(value, int)}
 
 # A run of digits joined by the separators people put in phone numbers (no dots: those make dates).
-_RUN = regex.compile(r"(?<![\p{L}\p{N}_+])\+?\(?\d(?:[ \t\u00a0\u2009\u202f\-()]{0,3}\d)*\)?(?![\p{L}\p{N}_])")
+_RUN = regex.compile(r"(?:(?<![\p{N}_+])\+|(?<![\p{L}\p{N}_+]))\(?\d(?:[ \t\u00a0\u2009\u202f\p{Pd}()]{0,3}\d)*\)?"
+                     r"(?![\p{L}\p{N}_])")
+_ODD_SPACE = regex.compile(r"[\t\u00a0\u2009\u202f\p{Pd}]")
 _GROUP = regex.compile(r"\+?\(?\d+\)?")
 # What the run must not follow: labels of order, card, ID and other numbers.
 _LABEL_BEFORE = regex.compile(
     r"(?:№|#|\b(?:n[o°]?\.?|заказ\w*|order|invoice|iin|иин|бин|bin|сч[её]т\w*|карт\w*|card|трек\w*|track\w*|"
-    r"код\w*|code|id|артикул\w*|накладн\w*|тапсырыс\w*|шот\w*|reg\w*|рег\w*))\s*[:.]?\s*$",
+    r"код\w*|code|id|isbn|issn|артикул\w*|накладн\w*|тапсырыс\w*|шот\w*|reg\w*|рег\w*|лот\w*|дел[оа]\w*))"
+    r"(?:\s+\p{Ll}+)?\s*[:.]?\s*$",  # one word may stand between: "Код подтверждения 7015 5512 34"
     regex.IGNORECASE,
 )
 _CURRENCY_AFTER = regex.compile(r"^\s*(?:₸|₽|\$|€|тг|тенге|теңге|kzt|руб|р\.|rub|usd|eur|доллар|евро|сом|сум)",
@@ -92,7 +95,7 @@ def _looks_like_other_number(text: str, run: regex.Match, groups: list[str]) -> 
         return True  # 4400 4301 2345 6789: a card
     if _CURRENCY_AFTER.match(text, run.end()) or _CURRENCY_AFTER.match(text[run.end():run.end() + 12]):
         return True
-    return _LABEL_BEFORE.search(text[max(0, run.start() - 16):run.start()]) is not None
+    return _LABEL_BEFORE.search(text[max(0, run.start() - 40):run.start()]) is not None
 
 
 def _numbers_in_run(text: str, run: regex.Match) -> Iterable[Phone]:
@@ -109,7 +112,7 @@ def _numbers_in_run(text: str, run: regex.Match) -> Iterable[Phone]:
             if digits > MAX_DIGITS:
                 break
             if digits >= MIN_DIGITS:
-                raw = run.group()[groups[i].start():groups[j].end()]
+                raw = _ODD_SPACE.sub(" ", run.group()[groups[i].start():groups[j].end()])
                 number = parse_phone(raw)
                 if number is not None:
                     best = (j, number)

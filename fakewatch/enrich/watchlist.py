@@ -29,7 +29,7 @@ from fakewatch.enrich.normalize import clean, skeleton
 from fakewatch.enrich.phones import to_e164
 
 MIN_SIMILARITY = 0.84  # normalised Levenshtein similarity of two name keys; 0.84 lets one letter in six differ
-MIN_STEM = 4  # a shared beginning this long, differing only in the ending, is the same name in another case
+MIN_STEM = 4  # shorter keys must match exactly or by ending; spelling variants are judged on longer ones
 MAX_ENDING = 5  # longest case ending (with Kazakh possessive and case suffixes stacked) that is ignored
 WINDOW = 2  # extra words allowed between the parts of a name (patronymics, "и", initials)
 
@@ -46,6 +46,7 @@ _MARKS = regex.compile(r"\p{Mn}+")
 _INITIAL_IE = regex.compile(r"(?<!\p{L})ie")  # Yerbolat / Ерболат, Yesimov / Есимов
 _WORD = regex.compile(r"[\p{L}'’]+")
 _KEY_WORD = regex.compile(r"\p{L}+")
+_VOWELS = set("aeiou")
 
 
 def _keys_of(text: str) -> str:
@@ -63,17 +64,18 @@ def name_key(word: str) -> str:
     return _keys_of(word)
 
 
-def similar(a: str, b: str) -> bool:
-    """Whether two name keys are one name: the same stem with another case ending, or a spelling variant."""
-    if a == b:
+def similar(word: str, name: str) -> bool:
+    """Whether the key of a word in a text is the key of a watched name: the same stem with another case ending
+    (the word keeps all of the name but up to two final vowels: "nurlanovoi" for "nurlanova", not "nurlan", and
+    "aigerim" is not "aigul"), or a spelling variant (one letter in six may differ)."""
+    if word == name:
         return True
-    short = min(len(a), len(b))
-    if short < MIN_STEM:
+    if min(len(word), len(name)) < 3:
         return False
-    stem = len(os.path.commonprefix((a, b)))
-    if stem >= MIN_STEM and stem >= short - 2 and len(a) - stem <= MAX_ENDING and len(b) - stem <= MAX_ENDING:
+    stem = len(os.path.commonprefix((word, name)))
+    if stem >= max(3, len(name) - 2) and len(word) - stem <= MAX_ENDING and _VOWELS.issuperset(name[stem:]):
         return True
-    return Levenshtein.normalized_similarity(a, b) >= MIN_SIMILARITY
+    return min(len(word), len(name)) >= MIN_STEM and Levenshtein.normalized_similarity(word, name) >= MIN_SIMILARITY
 
 
 @dataclass(frozen=True)
