@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -23,6 +24,7 @@ from fakewatch.web.auth import SessionSigner
 from fakewatch.web.deps import Forbidden, LoginRequired, WebContext, render, session_ttl
 from fakewatch.web.queries import NotFound
 from fakewatch.web.ratelimit import RateLimiter
+from fakewatch.web.search import sync as search_sync
 from fakewatch.web.settings import WebSettings
 
 HERE = Path(__file__).parent
@@ -114,6 +116,8 @@ def create_app(engine_or_url: Engine | str | None = None, settings: WebSettings 
     settings = settings or WebSettings.from_env()
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Messages ingested from the command line reach the search index without delaying start-up.
+        threading.Thread(target=search_sync, args=(engine,), name="fakewatch-fts", daemon=True).start()
         yield
         app.state.fw.jobs.stop()
 
@@ -129,6 +133,9 @@ def create_app(engine_or_url: Engine | str | None = None, settings: WebSettings 
         jobs=JobRunner(engine, settings.data_dir),
         checker=Checker(engine, allow_fetch=settings.allow_fetch),
     )
+    fw = app.state.fw
+    # After a run: new messages into the search index, new campaigns into the check's snapshot.
+    fw.jobs.on_done += [lambda: search_sync(engine), fw.checker.invalidate]
     app.add_middleware(Guard, max_upload=settings.max_upload_bytes)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)

@@ -167,7 +167,8 @@ class JobRunner:
         try:
             paths = self._unpack(folder / "inputs")
             investigate = self._investigate or _pipeline()
-            findings = investigate(paths, folder / "out", db=self.engine, progress=progress)
+            findings = investigate(paths, folder / "out", db=self.engine.url.render_as_string(hide_password=False),
+                                   progress=progress)
         except Exception as exc:  # the job page shows any failure; the server keeps serving
             self._update(job_id, status="failed", error=f"{type(exc).__name__}: {exc}"[:4000], finished_at=_now())
             return

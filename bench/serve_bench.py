@@ -1,0 +1,200 @@
+"""Web benchmark: the public check (`POST /api/check`) under load, against `fakewatch serve` on loopback.
+
+The store holds the investigated demo corpus (default one million messages; built
+once into a cache folder, not timed). The server runs as `fakewatch serve` in a
+child process with the per-client rate limit lifted (every request comes from
+127.0.0.1). Debian's `wrk` drives 50 concurrent connections from 2 threads,
+bounded by a request count and a time limit, cycling through request bodies
+sampled from the store: half are texts of reported campaign messages, half
+ordinary chatter. A Lua hook collects p50/p95/p99 latency. Target: p95 < 50 ms.
+Prints the figures and rewrites the "Web" section of bench/README.md.
+
+    python bench/serve_bench.py [--messages N] [--seed S] [--requests N] [--seconds S] [--clients C] [--no-readme]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+README = HERE / "README.md"
+TARGET_P95_MS = 50.0
+SAMPLES = 400  # distinct request bodies of each kind
+
+sys.path.insert(0, str(HERE))
+from investigate_bench import corpus  # noqa: E402  (the same cached demo corpus as the investigate benchmark)
+
+LUA = r"""
+local bodies = {%s}
+local counter, limit = 0, %d
+function setup(thread) thread:set("id", tostring(math.random(1, 1000000))) end
+function init(args) counter = math.random(1, #bodies) end
+function request()
+  counter = counter + 1
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, bodies[(counter %% #bodies) + 1])
+end
+local done_here = 0
+function response(status, headers, body)
+  done_here = done_here + 1
+  if done_here >= limit then wrk.thread:stop() end
+end
+function done(summary, latency, requests)
+  io.write(string.format('{"requests": %%d, "seconds": %%.3f, "errors": %%d, "non2xx": %%d, ' ..
+    '"p50_us": %%d, "p95_us": %%d, "p99_us": %%d, "max_us": %%d}\n',
+    summary.requests, summary.duration / 1e6,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status, latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+end
+"""
+
+
+def store(messages: int, seed: int) -> tuple[str, float | None]:
+    """URL of the investigated demo store (built once, in a child process); seconds it took when built now."""
+    folder = Path(tempfile.gettempdir()) / f"fakewatch-serve-bench-{messages}-{seed}"
+    url = f"sqlite:///{folder / 'store.db'}"
+    if (folder / "findings.json").exists():
+        return url, None
+    data = corpus(messages, seed)
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import sys; from fakewatch.pipeline import investigate; "
+                    "investigate([sys.argv[1]], sys.argv[2], db=sys.argv[3])", str(data), str(folder), url], check=True)
+    return url, time.perf_counter() - began
+
+
+def samples(url: str, seed: int) -> tuple[list[str], list[str]]:
+    """Texts of reported campaigns' messages and of messages in no campaign, from the store."""
+    from sqlalchemy import create_engine, func, select
+
+    from fakewatch.store.tables.campaigns import campaign_messages, campaigns
+    from fakewatch.store.tables.core import messages
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        fake = conn.execute(select(messages.c.text).distinct()
+                            .join(campaign_messages, campaign_messages.c.message_pk == messages.c.id)
+                            .join(campaigns, campaigns.c.id == campaign_messages.c.campaign_id)
+                            .where(campaigns.c.reported.is_(True), func.length(messages.c.text) > 40)
+                            .limit(SAMPLES)).scalars().all()
+        top = conn.execute(select(func.max(messages.c.id))).scalar()
+        rng = random.Random(seed)
+        picks = [rng.randint(1, top) for _ in range(SAMPLES * 3)]
+        plain = conn.execute(select(messages.c.text).where(messages.c.id.in_(picks), messages.c.text != "",
+                                                           ~messages.c.id.in_(select(campaign_messages.c.message_pk)))
+                             .limit(SAMPLES)).scalars().all()
+    return list(fake), list(plain)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _lua_string(text: str) -> str:
+    level = "=" * 4
+    while f"]{level}]" in text:
+        level += "="
+    return f"[{level}[{text}]{level}]"
+
+
+def run(messages: int, seed: int, requests: int, seconds: int, clients: int) -> dict:
+    url, built = store(messages, seed)
+    fake, plain = samples(url, seed)
+    port = _free_port()
+    env = os.environ | {"FAKEWATCH_CHECK_RATE": "1e9", "FAKEWATCH_CHECK_BURST": "1000000000",
+                        "FAKEWATCH_WEB_DIR": tempfile.mkdtemp(prefix="fakewatch-serve-bench-")}
+    server = subprocess.Popen([sys.executable, "-m", "fakewatch.cli", "serve", "--db", url, "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                httpx.get(f"{base}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        began = time.perf_counter()
+        httpx.post(f"{base}/api/check", json={"text": "warm up"}, timeout=600)
+        warm = time.perf_counter() - began
+        verdicts = {"fake": [], "plain": []}
+        for kind, texts in (("fake", fake), ("plain", plain)):
+            for text in texts[:100]:
+                verdicts[kind].append(httpx.post(f"{base}/api/check", json={"text": text}, timeout=30)
+                                      .json()["verdict"])
+        bodies = [json.dumps({"text": t}, ensure_ascii=False) for pair in zip(fake, plain) for t in pair]
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False, encoding="utf-8") as script:
+            script.write(LUA % (",".join(_lua_string(b) for b in bodies), max(1, requests // clients)))
+        proc = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s", "-s", script.name,
+                               f"{base}/api/check"], capture_output=True, text=True, check=True)
+        os.unlink(script.name)
+        load = json.loads(proc.stdout.strip().splitlines()[-1])
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {
+        "messages": messages, "seed": seed, "clients": clients, "cores": os.cpu_count(),
+        "store_built_seconds": round(built, 1) if built else None,
+        "first_check_seconds": round(warm, 2),  # loads campaigns and builds the in-memory index
+        "requests": load["requests"], "seconds": round(load["seconds"], 2),
+        "throughput": round(load["requests"] / load["seconds"], 1),
+        "p50_ms": load["p50_us"] / 1000, "p95_ms": load["p95_us"] / 1000, "p99_ms": load["p99_us"] / 1000,
+        "max_ms": load["max_us"] / 1000, "errors": load["errors"], "non2xx": load["non2xx"],
+        "campaign_texts_known_fake": round(verdicts["fake"].count("known_fake") / max(1, len(verdicts["fake"])), 3),
+        "chatter_no_match": round(verdicts["plain"].count("no_match") / max(1, len(verdicts["plain"])), 3),
+        "bodies": len(bodies),
+    }
+
+
+def section(fig: dict) -> str:
+    ok = fig["p95_ms"] < TARGET_P95_MS and not fig["errors"] and not fig["non2xx"]
+    return (f"## Web\n\n`python bench/serve_bench.py`: `POST /api/check` against `fakewatch serve` (one process) on"
+            f" loopback, store holding the {fig['messages']:,}-message demo corpus (seed {fig['seed']}) investigated;"
+            f" `wrk` with {fig['clients']} concurrent connections, {fig['bodies']} distinct bodies (half campaign"
+            f" messages, half chatter), {fig['cores']} cores shared by server and load generator.\n\n"
+            f"| requests | throughput | p50 | p95 | p99 | errors | target p95 < {TARGET_P95_MS:.0f} ms |\n"
+            f"| --- | --- | --- | --- | --- | --- | --- |\n"
+            f"| {fig['requests']:,} in {fig['seconds']:.0f} s | {fig['throughput']:,.0f} req/s | {fig['p50_ms']:.1f} ms"
+            f" | {fig['p95_ms']:.1f} ms | {fig['p99_ms']:.1f} ms | {fig['errors'] + fig['non2xx']} |"
+            f" {'met' if ok else 'MISSED'} |\n\n"
+            f"First check after start (loads campaigns, builds the MinHash band index): {fig['first_check_seconds']} s."
+            f" Verdicts: {fig['campaign_texts_known_fake']:.0%} of sampled campaign texts `known_fake`,"
+            f" {fig['chatter_no_match']:.0%} of sampled chatter `no_match`.\n")
+
+
+def write_readme(text: str) -> None:
+    old = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
+    pattern = re.compile(r"## Web\n.*?(?=\n## |\Z)", re.S)
+    new = pattern.sub(lambda _m: text.rstrip("\n") + "\n", old) if pattern.search(old) \
+        else old.rstrip("\n") + "\n\n" + text
+    README.write_text(new, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--requests", type=int, default=20_000)
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--no-readme", action="store_true")
+    args = parser.parse_args()
+    fig = run(args.messages, args.seed, args.requests, args.seconds, args.clients)
+    print(json.dumps(fig, indent=2))
+    if not args.no_readme:
+        write_readme(section(fig))
+
+
+if __name__ == "__main__":
+    main()
