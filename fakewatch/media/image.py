@@ -37,10 +37,11 @@ WORK_SIDE = 128
 # Largest image decoded, against decompression bombs from hostile uploads.
 MAX_PIXELS = 80_000_000
 
-# A band's solid rows are this uniform; rows of its text still show this much of the band's colour
-# (glyphs cover well under half a row), and a line of text spans at most TEXT_GAP of the picture.
+# A band's solid rows are this uniform; rows through its text still show this much of the band's colour
+# (bold glyphs across a whole row cover up to ~75%), and a line of text spans at most TEXT_GAP of the picture.
+# The band ends at its last solid row, so a picture row that merely has some of that colour stays.
 SOLID_SHARE = 0.9
-TEXT_SHARE = 0.3
+TEXT_SHARE = 0.1
 TEXT_GAP = 0.15
 # Colour distance (sum of RGB channel differences) within which a pixel counts as the band colour.
 BAND_TOLERANCE = 60
@@ -56,10 +57,11 @@ CROPS: tuple[tuple[float, float, float, float], ...] = (
 )
 # ... and the probe side shifts its window: a crop taken off-centre is a centred crop of the original
 # once the copy loses a further strip on the side that lost less.
+SHIFT_STEPS = (-0.05, -0.033, -0.017, 0.0, 0.017, 0.033, 0.05)
 SHIFTS: tuple[tuple[float, float, float, float], ...] = tuple(
     (max(dy, 0), max(-dy, 0), max(dx, 0), max(-dx, 0))
-    for dy in (-0.04, -0.02, 0.0, 0.02, 0.04)
-    for dx in (-0.04, -0.02, 0.0, 0.02, 0.04)
+    for dy in SHIFT_STEPS
+    for dx in SHIFT_STEPS
     if (dx, dy) != (0.0, 0.0)
 )
 
@@ -173,9 +175,15 @@ def hash_array(arr: np.ndarray, *, probes: bool = True) -> HashSet:
             out.probes.append(first)
         out.index.append(first)
         out.index.extend(pdq(turned)[0] for turned in dihedral(view)[1:])
-    out.index.extend(_hashes(views[-1], CROPS))
+    for view in views:  # the banner a copy hides part of the picture under may sit inside a trimmed border
+        out.index.extend(_hashes(view, CROPS))
     if probes:
         out.probes.extend(_hashes(views[-1], SHIFTS))
+        # Each axis trimmed alone: a banner over the picture can reveal (or hide) a flat strip on the
+        # other axis, so the copy's full content box differs from the original's on that axis.
+        h, w = arr.shape[:2]
+        for part in {(t, b, 0, w), (0, h, l, r)} - {(t, b, l, r), (0, h, 0, w)}:
+            out.probes.extend(_hashes(arr[part[0]:part[1], part[2]:part[3]], [(0.0, 0.0, 0.0, 0.0)]))
     return out
 
 
