@@ -215,15 +215,17 @@ def _batches(chunks: Iterator[list[tuple]], size: int) -> Iterator[list[tuple]]:
 
 def run(engine: Engine, *, redo: bool = False, progress: Progress | None = None,
         workers: int | None = None) -> EnrichReport:
-    """Enrich the messages that have no enrichment yet (every message with `redo`) and store the results."""
+    """Enrich the messages that have no enrichment yet (every message with `redo`) and store the results.
+
+    `workers` defaults to two processes, or one for fewer than POOL_MIN messages.
+    """
     started = time.monotonic()
     if redo:
         clear(engine)
     watch = entries(engine)
     total, chunks = _pending(engine)
-    workers = workers or min(2, os.cpu_count() or 1)
-    if total < POOL_MIN:
-        workers = 1
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if total >= POOL_MIN else 1
     report = EnrichReport(workers=workers)
     if progress:
         progress("enrich", 0, total)
