@@ -122,6 +122,8 @@ def investigate(
     redact_phones: Annotated[bool, typer.Option("--redact-phones",
                                                 help="Mask phone numbers in report.html, CSV and GEXF "
                                                      "(findings.json keeps E.164 for tools)")] = False,
+    tz: Annotated[Optional[str], typer.Option(
+        "--tz", help="Time zone WhatsApp times were written in, e.g. Asia/Almaty (default: UTC)")] = None,
 ) -> None:
     """Ingest, enrich, detect and assemble campaigns, then write the reports into OUT."""
     from fakewatch.pipeline import InvestigateError, investigate as run, summary
@@ -135,7 +137,7 @@ def investigate(
             bar.update(tasks[stage], completed=done, total=total)
 
         try:
-            path = run(paths, out, db=db, redact_phones=redact_phones, progress=tick)
+            path = run(paths, out, db=db, redact_phones=redact_phones, options={"tz": tz}, progress=tick)
         except InvestigateError as exc:
             err.print(f"[red]refused[/] {escape(str(exc))}")
             raise typer.Exit(1) from exc
@@ -187,7 +189,7 @@ def demo(
         ingest(inputs(folder), db=db, tz="Asia/Almaty")
         stats(db=db)
         return
-    investigate(inputs(folder), folder / "report", db=db)
+    investigate(inputs(folder), folder / "report", db=db, tz="Asia/Almaty")
     evaluate(folder / "report" / "findings.json", folder / TRUTH)
 
 
@@ -392,20 +394,28 @@ def token_create(
 def check(
     text: Annotated[Optional[str], typer.Argument(help="Message text as received")] = None,
     url: Annotated[Optional[str], typer.Option("--url", help="A link as received")] = None,
+    file: Annotated[Optional[Path], typer.Option("--file", help="A picture, video or voice note as received")] = None,
     allow_fetch: Annotated[bool, typer.Option("--allow-fetch", help="Fetch the URL (SSRF rules apply)")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Is this message or link part of a known fake campaign? Same answer as the public check API."""
-    from fakewatch.check import check_text, check_url
+    """Is this message, link or media file part of a known fake campaign? Same answer as the public check API."""
+    from fakewatch.check import check_file, check_text, check_url
+    from fakewatch.media.fingerprint import UnsupportedMedia
 
     engine = engine_for(db)
-    if url:
+    if file is not None:
+        try:
+            result = check_file(engine, file)
+        except (UnsupportedMedia, OSError) as exc:
+            err.print(f"[red]refused[/] {escape(str(exc))}")
+            raise typer.Exit(1) from exc
+    elif url:
         result = check_url(engine, url, allow_fetch=allow_fetch)
     elif text:
         result = check_text(engine, text)
     else:
-        err.print("give TEXT or --url")
+        err.print("give TEXT, --url or --file")
         raise typer.Exit(2)
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2))

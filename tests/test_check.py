@@ -76,3 +76,30 @@ def test_index_finds_near_duplicates_through_bands_and_short_texts_exactly():
     assert index.query(template("короткий текст")) == {1: 1.0}
     assert index.query(template("короткий тест")) == {}
     assert index.query(template("Совсем другой длинный текст про погоду в Алматы на выходных и в понедельник")) == {}
+
+
+def test_media_copies_of_a_campaign_picture_are_known_fakes(fresh_db, tmp_path):
+    import random
+
+    from fakewatch.detect.media import hash_new
+    from fakewatch.media import synth
+    from fakewatch.media.fingerprint import UnsupportedMedia
+    from fakewatch.store.tables.core import media
+
+    build_web_store(fresh_db)
+    original = synth.random_image(random.Random(7))
+    original.save(tmp_path / "poster.png")
+    with fresh_db.begin() as conn:  # the campaign's first message carried the poster
+        conn.execute(media.insert().values(message_pk=1, seq=0, kind="photo", path="photos/poster.png",
+                                           stored_path=str(tmp_path / "poster.png"), sha256="cd" * 32,
+                                           file_absent=False))
+    hash_new(fresh_db)
+    synth.recompress(synth.resize(original), quality=40).save(tmp_path / "forwarded.jpg")
+    synth.random_image(random.Random(8)).save(tmp_path / "other.png")
+    checker = Checker(fresh_db)
+    copy = checker.check_file(tmp_path / "forwarded.jpg")
+    assert copy["verdict"] == "known_fake" and copy["matches"][0]["campaign_id"] == "C1"
+    assert checker.check_file(tmp_path / "other.png")["verdict"] == "no_match"
+    (tmp_path / "note.txt").write_text("not media")
+    with pytest.raises(UnsupportedMedia):
+        checker.check_file(tmp_path / "note.txt")

@@ -17,11 +17,13 @@ import time
 import weakref
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
 from fakewatch.check.index import CampaignIndex
 from fakewatch.detect.impersonation import OutletIndex, match_domain
+from fakewatch.detect.media import match_file
 from fakewatch.detect.neardup import THRESHOLD
 from fakewatch.enrich.links import find_links, link
 from fakewatch.enrich.normalize import template
@@ -58,6 +60,7 @@ class Snapshot:
     watch: dict[str, str] = field(default_factory=dict)  # E.164 -> watchlisted person
     lookalikes: dict[str, str] = field(default_factory=dict)  # suspicious domain -> real outlet domain
     outlets: OutletIndex | None = None  # real outlets, for domains detection never saw
+    numbers: dict[int, int] = field(default_factory=dict)  # campaigns.id -> campaign number
 
 
 def _stamp(engine: Engine) -> tuple:
@@ -77,7 +80,7 @@ def load(engine: Engine) -> Snapshot:
     """Read campaigns, their texts and links, published debunks, the watchlist and known look-alikes."""
     snap = Snapshot(stamp=_stamp(engine))
     published = debunks.published_by_campaign(engine)
-    number: dict[int, int] = {}
+    number = snap.numbers
     with engine.connect() as conn:
         for row in conn.execute(select(campaigns.c.id, campaigns.c.code, campaigns.c.title, campaigns.c.reported,
                                        campaigns.c.first_seen, campaigns.c.data)
@@ -157,6 +160,23 @@ class Checker:
         self._link_matches(snap, [(found.url, found.domain)], scores)
         return self._answer(snap, scores, self._link_signals(snap, [found]))
 
+    def check_file(self, path: Path | str) -> dict:
+        """Verdict on a picture, video or voice note: an edited or exact copy of a campaign's media.
+
+        Raises :class:`fakewatch.media.fingerprint.UnsupportedMedia` for other files.
+        """
+        snap = self.snapshot()
+        scores: dict[int, float] = {}
+        found = match_file(self.engine, path)
+        pks = {pk: m.score for m in found for pk in m.messages}
+        with self.engine.connect() as conn:
+            for cid, pk in conn.execute(select(campaign_messages.c.campaign_id, campaign_messages.c.message_pk)
+                                        .where(campaign_messages.c.message_pk.in_(list(pks)))):
+                camp = snap.numbers.get(cid)
+                if camp is not None:
+                    scores[camp] = max(scores.get(camp, 0.0), pks[pk])
+        return self._answer(snap, scores, [])
+
     @staticmethod
     def _link_matches(snap: Snapshot, found: list[tuple[str, str]], scores: dict[int, float]) -> None:
         # A link to a campaign's own page or domain ties the item to the campaign as surely as its text.
@@ -194,6 +214,11 @@ _checkers: weakref.WeakKeyDictionary[Engine, Checker] = weakref.WeakKeyDictionar
 def check_text(engine: Engine, text: str) -> dict:
     """Check one message against the campaigns stored in `engine` (snapshot cached per engine)."""
     return _checkers.setdefault(engine, Checker(engine)).check_text(text)
+
+
+def check_file(engine: Engine, path: Path | str) -> dict:
+    """Check one media file against the campaigns' pictures, videos and voice notes."""
+    return _checkers.setdefault(engine, Checker(engine)).check_file(path)
 
 
 def check_url(engine: Engine, url: str, allow_fetch: bool = False) -> dict:
