@@ -57,7 +57,7 @@ CROPS: tuple[tuple[float, float, float, float], ...] = (
 )
 # ... and the probe side shifts its window: a crop taken off-centre is a centred crop of the original
 # once the copy loses a further strip on the side that lost less.
-SHIFT_STEPS = (-0.05, -0.033, -0.017, 0.0, 0.017, 0.033, 0.05)
+SHIFT_STEPS = (-0.05, -0.0375, -0.025, -0.0125, 0.0, 0.0125, 0.025, 0.0375, 0.05)
 SHIFTS: tuple[tuple[float, float, float, float], ...] = tuple(
     (max(dy, 0), max(-dy, 0), max(dx, 0), max(-dx, 0))
     for dy in SHIFT_STEPS
@@ -178,7 +178,8 @@ def hash_array(arr: np.ndarray, *, probes: bool = True) -> HashSet:
     for view in views:  # the banner a copy hides part of the picture under may sit inside a trimmed border
         out.index.extend(_hashes(view, CROPS))
     if probes:
-        out.probes.extend(_hashes(views[-1], SHIFTS))
+        for view in views:  # a crop can cut into a flat margin, so the copy's trim differs from the original's
+            out.probes.extend(_hashes(view, SHIFTS))
         # Each axis trimmed alone: a banner over the picture can reveal (or hide) a flat strip on the
         # other axis, so the copy's full content box differs from the original's on that axis.
         h, w = arr.shape[:2]
