@@ -103,3 +103,42 @@ def test_media_copies_of_a_campaign_picture_are_known_fakes(fresh_db, tmp_path):
     (tmp_path / "note.txt").write_text("not media")
     with pytest.raises(UnsupportedMedia):
         checker.check_file(tmp_path / "note.txt")
+
+
+def test_urls_are_fetched_only_when_the_operator_allows_it(checker, monkeypatch):
+    import fakewatch.check as check_module
+    from fakewatch.sources.web import page_from_bytes
+
+    def no_network(url, *args, **kwargs):
+        raise AssertionError(f"fetched {url} without permission")
+
+    monkeypatch.setattr(check_module, "fetch", no_network)
+    assert checker.check_url("https://news.example.org/story")["verdict"] == "no_match"
+
+    article = f"<html><head><title>{STORED}</title></head><body><p>{STORED}</p></body></html>".encode()
+    monkeypatch.setattr(check_module, "fetch",
+                        lambda url: page_from_bytes(article, "https://tengrinevvs.kz/story"))
+    fetching = Checker(checker.engine, allow_fetch=True)
+    result = fetching.check_url("https://bit.ly/abc")
+    assert result["verdict"] == "known_fake" and result["matches"][0]["campaign_id"] == "C1"
+    assert {"kind": "lookalike_domain", "domain": "tengrinevvs.kz", "impersonates": "tengrinews.kz"} \
+        in result["signals"]
+
+
+def test_fetching_refuses_loopback_addresses(checker, monkeypatch):
+    import fakewatch.check as check_module
+    from fakewatch.fetch import RefusedAddress, fetch
+
+    refused = []
+
+    def recording(url):
+        try:
+            return fetch(url)
+        except RefusedAddress as exc:
+            refused.append(exc)
+            raise
+
+    monkeypatch.setattr(check_module, "fetch", recording)
+    fetching = Checker(checker.engine, allow_fetch=True)
+    assert fetching.check_url("http://127.0.0.1:9/admin")["verdict"] == "no_match"
+    assert refused and "127.0.0.1" in str(refused[0])

@@ -7,7 +7,8 @@ near-duplicate of one of the campaign's texts, or when it links to the
 campaign's own domains or URLs. Independent of any campaign, links to look-alike
 domains of real outlets and phone numbers of watchlisted people are signals.
 Nothing is fetched: a submitted URL is judged by its address alone unless the
-operator enabled fetching.
+operator enabled fetching; then the page is fetched under :mod:`fakewatch.fetch`'s
+SSRF rules and its final address, title and text are matched too.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from fakewatch.detect.neardup import THRESHOLD
 from fakewatch.enrich.links import find_links, link
 from fakewatch.enrich.normalize import template
 from fakewatch.enrich.phones import find_phones
+from fakewatch.fetch import FetchError, fetch
 from fakewatch.outlets import load_outlets
 from fakewatch.store.tables.campaigns import campaign_messages, campaigns
 from fakewatch.store.tables.enrich import enrichment, links, watchlist
@@ -157,8 +159,20 @@ class Checker:
         found = link(url)
         if found is None:  # not an address at all: nothing to match
             return self._answer(snap, scores, [])
-        self._link_matches(snap, [(found.url, found.domain)], scores)
-        return self._answer(snap, scores, self._link_signals(snap, [found]))
+        seen = [found]
+        if self.allow_fetch:
+            try:
+                page = fetch(found.url)  # fakewatch.fetch's SSRF rules: public addresses only, bounded
+            except FetchError:
+                page = None  # unreachable or refused: judged by the address alone
+            if page is not None:
+                final = link(page.url) if page.url else None
+                seen += [final] if final and final.url != found.url else []
+                for part in (page.article.title, page.article.text):
+                    for camp, sim in snap.index.query(template(part or "")).items():
+                        scores[camp] = max(scores.get(camp, 0.0), sim)
+        self._link_matches(snap, [(ln.url, ln.domain) for ln in seen], scores)
+        return self._answer(snap, scores, self._link_signals(snap, seen))
 
     def check_file(self, path: Path | str) -> dict:
         """Verdict on a picture, video or voice note: an edited or exact copy of a campaign's media.
