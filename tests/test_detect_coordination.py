@@ -37,10 +37,11 @@ def test_co_post_weight_counts_messages_not_cluster_rows():
     accounts = np.array([0, 1, 0, 1, 0, 1, 0, 1])
     messages = np.array([10, 11, 10, 11, 12, 13, 12, 13])
     times = np.array([0, 30, 0, 30, 1000, 1010, 1000, 1010])
-    edges = co.coordinate(objects, accounts, messages, times, window=60, min_repetition=2)
+    edges = co.coordinate(objects, accounts, messages, times, window=60, min_repetition=2, max_chance=None)
     assert (edges.a.tolist(), edges.b.tolist(), edges.weight.tolist()) == ([0], [1], [2])
     assert edges.objects[0].tolist() == [0, 1]
-    once = co.coordinate(objects[:4], accounts[:4], messages[:4], times[:4], window=60, min_repetition=2)
+    once = co.coordinate(objects[:4], accounts[:4], messages[:4], times[:4], window=60, min_repetition=2,
+                         max_chance=None)
     assert len(once) == 0  # one coincidence, however many clusters it touches, is not coordination
 
 
@@ -50,7 +51,25 @@ def test_hyperactive_account_cannot_inflate_an_edge():
     accounts = np.r_[np.zeros(10, dtype=np.int64), 1]
     messages = np.arange(11)
     times = np.r_[np.arange(10) * 5, 20]
-    assert len(co.coordinate(objects, accounts, messages, times, window=60, min_repetition=2)) == 0
+    assert len(co.coordinate(objects, accounts, messages, times, window=60, min_repetition=2, max_chance=None)) == 0
+
+
+def test_busy_accounts_repeating_routine_content_are_not_linked_by_chance():
+    # two news channels post the same 5 headlines 400 times each over two weeks and meet by chance;
+    # two campaign accounts post one text 3 times each, minutes apart
+    rng = np.random.default_rng(0)
+    news = 800
+    objects = np.r_[rng.integers(0, 5, news), [9] * 6]
+    accounts = np.r_[[0] * 400, [1] * 400, [2, 2, 2, 3, 3, 3]]
+    times = np.r_[rng.integers(0, 14 * 86_400, news), [1000, 5000, 9000, 1100, 5100, 9100]]
+    messages = np.arange(len(objects))
+    raw = co.coordinate(objects, accounts, messages, times, window=300, min_repetition=2, max_chance=None)
+    assert (raw.a.tolist(), raw.b.tolist()) == ([0, 2], [1, 3])  # the channels do meet, repeatedly
+    edges = co.coordinate(objects, accounts, messages, times, window=300, min_repetition=2)
+    assert (edges.a.tolist(), edges.b.tolist()) == ([2], [3])
+    expected = co.expected_co_posts(objects, accounts, np.array([0, 2]), np.array([1, 3]), window=300,
+                                    period=float(times.max() - times.min()))
+    assert expected[0] > raw.weight[0] / 2 and expected[1] < 0.1
 
 
 def test_floods_need_many_chats_in_a_short_span():

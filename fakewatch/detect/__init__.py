@@ -3,7 +3,8 @@
 `run(engine)` reads what ingest and enrich stored and rebuilds the detect tables:
 
 1. content clusters - near-duplicate text (:mod:`.neardup`), same link, same
-   domain, same forward origin and same media file (:mod:`.keys`), plus any
+   domain, same phone number, same forward origin and same media file
+   (:mod:`.keys`), plus any
    extra detector listed in :data:`EXTRA_DETECTORS` (perceptual media hashes);
 2. coordination (:mod:`.coordination`) - accounts co-posting items of one
    cluster within a time window, repeatedly, grouped into Leiden communities;
@@ -34,7 +35,7 @@ from .waves import Waves, find_waves
 
 Progress = Callable[[str, int, "int | None"], None]
 
-KINDS = ("text", "link", "domain", "forward", "media")
+KINDS = ("text", "link", "domain", "phone", "forward", "media")
 
 EXTRA_DETECTORS: list[str] = ["fakewatch.detect.media:detect"]
 """``module:function`` detectors run first (after the detect tables are emptied), called as
@@ -68,8 +69,8 @@ class DetectParams:
     """Templates shorter than this (characters) are grouped by exact equality only. CooRTweet:
     ``skip_short``; toolkit: ``co_tweet`` is exact matching of preprocessed text."""
     min_text_chars: int = 20
-    """Templates shorter than this form no text cluster: "спасибо", "+1", "доброе утро" repeat everywhere by
-    chance and would make giant clusters and chance co-posts. Toolkit: ``--min_document_size_similarity``
+    """Templates shorter than this form no text cluster: "спасибо", "+1", "доброе утро" repeat
+    everywhere by chance and would make giant clusters and chance co-posts. Toolkit: ``--min_document_size_similarity``
     (tokens); CooRTweet: none."""
     time_window: int = 300
     """Seconds within which two posts of one cluster are a co-post. Copy-paste campaigns hit dozens of chats
@@ -79,11 +80,19 @@ class DetectParams:
     """Least co-posts (messages of each account posted with the other within the window) for an edge;
     one coincidence is not coordination. CooRTweet: ``min_participation=2`` (per account, on co-shares) and
     the ``edge_weight=0.5`` quantile flag on edges; toolkit: ``--min_edge_weight`` (default 1)."""
-    coordination_kinds: tuple[str, ...] = ("text", "link", "media")
-    """Cluster kinds whose co-posts make edges. Domains are too coarse (every news link of a popular site)
-    and a forward origin is a source, not a content (one channel's hundred posts): forwards still count
-    through their text and media clusters. CooRTweet: the object chosen in ``reshape_tweets(intent=
-    "retweet"|"hashtag"|"urls"|"cotweet")``; toolkit: the command, ``co_retweet``/``co_link``/``co_tweet``."""
+    max_chance: float | None = 0.01
+    """Family-wise probability that an edge is chance: its co-posts must be unlikely (Poisson, Bonferroni over
+    all pairs that co-posted) given how often both accounts post the same clusters over the observed period,
+    so busy channels repeating routine headlines are not linked. ``None`` keeps every edge reaching
+    ``min_repetition``. CooRTweet: none (``edge_weight`` keeps weights above a quantile instead); toolkit: none."""
+    coordination_kinds: tuple[str, ...] = ("text", "link", "phone", "media")
+    """Cluster kinds whose co-posts make edges. A phone number is content too: reworded variants of one
+    announcement list the same "organisers'" phones, so accounts posting different variants in one burst
+    still meet (a seller repeating their own phone meets nobody). Domains are too coarse (every news link
+    of a popular site) and a forward origin is a source, not a content (one channel's hundred posts):
+    forwards still count through their text and media clusters. CooRTweet: the object chosen in
+    ``reshape_tweets(intent="retweet"|"hashtag"|"urls"|"cotweet")``; toolkit: the command,
+    ``co_retweet``/``co_link``/``co_tweet``."""
     resolution: float = 1.0
     """Leiden (modularity, RB configuration) resolution for groups; higher splits more. CooRTweet: none
     (``group_stats``/igraph community detection left to the user); toolkit: none (exports the graph)."""
@@ -165,8 +174,9 @@ def content_clusters(corpus: Corpus, params: DetectParams) -> tuple[list[str], l
     add("text", text_rows, text_labels, [corpus.templates[r][:1000] for r in first.tolist()], nd.similarity[inside])
     for kind, g in (("link", group_by_key(corpus.link_rows, corpus.link_urls)),
                     ("domain", group_by_key(corpus.link_rows, corpus.link_domains)),
+                    ("phone", group_by_key(corpus.phone_rows, corpus.phone_e164)),
                     ("forward", group_by_key(np.arange(len(corpus)), corpus.forward_keys)),
-                    ("media", group_by_key(corpus.media_rows, [f"sha256:{h}" for h in corpus.media_sha256]))):
+                    ("media", group_by_key(corpus.media_rows, corpus.media_keys))):
         add(kind, g.rows, g.labels, g.keys, np.ones(len(g.rows)))
     return kinds, keys, np.concatenate(members), np.concatenate(rows), np.concatenate(sims)
 
@@ -191,7 +201,7 @@ def coordinate(corpus: Corpus, kinds: list[str], members: np.ndarray, rows: np.n
     use = allowed[members] & (corpus.account[rows] >= 0) if len(members) else np.zeros(0, bool)
     m, r = members[use], rows[use]
     edges = coordination.coordinate(m, corpus.account[r], r, corpus.time[r], window=params.time_window,
-                                    min_repetition=params.min_repetition)
+                                    min_repetition=params.min_repetition, max_chance=params.max_chance)
     groups = coordination.communities(len(corpus.names), edges, resolution=params.resolution, seed=params.seed)
     central = coordination.centrality(len(corpus.names), edges)
     found = coordination.floods(m, corpus.account[r], corpus.chat[r], r, corpus.time[r], window=params.flood_window,

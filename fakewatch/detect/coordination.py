@@ -221,8 +221,24 @@ class Edges:
         return len(self.a)
 
 
+def expected_co_posts(objects: np.ndarray, accounts: np.ndarray, a: np.ndarray, b: np.ndarray, *,
+                      window: float, period: float) -> np.ndarray:
+    """Co-posts of each pair (a[k], b[k]) expected by chance if every post fell uniformly over `period`.
+
+    Two posts of one cluster land within ``window`` of each other with
+    probability about ``2 * window / period``; summed over every pair of posts
+    the two accounts made in the same cluster: ``sum_c n_a,c * n_b,c * 2w / T``.
+    """
+    from scipy.sparse import csr_matrix
+
+    counts = csr_matrix((np.ones(len(objects)), (accounts, objects)),
+                        shape=(int(accounts.max()) + 1, int(objects.max()) + 1))
+    shared = np.asarray(counts[a].multiply(counts[b]).sum(axis=1)).ravel()
+    return shared * min(1.0, 2 * window / max(period, window))
+
+
 def coordinate(objects: np.ndarray, accounts: np.ndarray, messages: np.ndarray, times: np.ndarray, *,
-               window: float, min_repetition: int = 2) -> Edges:
+               window: float, min_repetition: int = 2, max_chance: float | None = 0.01) -> Edges:
     """Edges between accounts that co-post within ``window`` seconds at least ``min_repetition`` times.
 
     Rows are cluster memberships: ``objects[k]`` is the cluster, ``messages[k]``
@@ -230,6 +246,13 @@ def coordinate(objects: np.ndarray, accounts: np.ndarray, messages: np.ndarray, 
     time in seconds. A message can sit in several clusters (text, link, media):
     it is still one post, so the weight of (a, b) counts distinct messages
     co-posted - the smaller of a's and b's count - not cluster rows.
+
+    Busy accounts posting routine content (a news channel's recurring
+    headlines, everyday questions) meet by chance now and then. With
+    ``max_chance`` set, an edge must also be unlikely under chance: the Poisson
+    probability of at least its weight given :func:`expected_co_posts` over the
+    observed period must be at most ``max_chance`` divided by the number of
+    pairs that co-posted at all (Bonferroni: that many pairs were tested).
     """
     objects, accounts = np.asarray(objects, np.int64), np.asarray(accounts, np.int64)
     messages, times = np.asarray(messages, np.int64), np.asarray(times, np.int64)
@@ -254,6 +277,13 @@ def coordinate(objects: np.ndarray, accounts: np.ndarray, messages: np.ndarray, 
     n_b = np.bincount(np.unique(inv * n_msg + mb) // n_msg, minlength=len(keys))
     weight = np.minimum(n_a, n_b)
     keep = weight >= min_repetition
+    if max_chance is not None and keep.any():
+        from scipy.stats import poisson
+
+        cand = np.flatnonzero(keep)
+        expected = expected_co_posts(objects, accounts, keys[cand] // n_acc, keys[cand] % n_acc, window=window,
+                                     period=float(times.max() - times.min()))
+        keep[cand] = poisson.sf(weight[cand] - 1, expected) <= max_chance / len(keys)
     first = np.full(len(keys), np.iinfo(np.int64).max)
     np.minimum.at(first, inv, t0)
     last = np.full(len(keys), np.iinfo(np.int64).min)

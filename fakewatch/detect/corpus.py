@@ -40,14 +40,17 @@ class Corpus:
     link_urls: list[str]
     link_domains: list[str]
     media_rows: np.ndarray
-    media_sha256: list[str]
+    media_keys: list[str]  # see media_key()
+    phone_rows: np.ndarray
+    phone_e164: list[str]
 
     def __len__(self) -> int:
         return len(self.pk)
 
     @classmethod
     def of(cls, *, accounts: list[str | None], chats: list[str], times: np.ndarray, templates: list[str],
-           links: list[list[str]] | None = None, forwards: list[str | None] | None = None) -> Corpus:
+           links: list[list[str]] | None = None, forwards: list[str | None] | None = None,
+           phones: list[list[str]] | None = None) -> Corpus:
         """A corpus from plain lists (third-party data, benchmarks): row i is message i, `pk` = i.
 
         Link domains are the URL's host; `forwards` are forward-source account ids.
@@ -58,12 +61,31 @@ class Corpus:
         links = links or [[] for _ in accounts]
         link_rows = [i for i, urls in enumerate(links) for _ in urls]
         link_urls = [u for urls in links for u in urls]
+        phones = phones or [[] for _ in accounts]
         return cls(pk=np.arange(len(accounts), dtype=np.int64), time=np.asarray(times, dtype=np.int64),
                    account=_codes(accounts, vocab), origin=_codes(forwards, vocab),
                    chat=_codes(chats, chat_vocab), names=list(vocab), chats=list(chat_vocab), templates=templates,
                    forward_keys=list(forwards), link_rows=np.asarray(link_rows, dtype=np.int64), link_urls=link_urls,
                    link_domains=[u.split("://")[-1].split("/")[0] for u in link_urls],
-                   media_rows=np.empty(0, np.int64), media_sha256=[])
+                   media_rows=np.empty(0, np.int64), media_keys=[],
+                   phone_rows=np.asarray([i for i, ps in enumerate(phones) for _ in ps], dtype=np.int64),
+                   phone_e164=[p for ps in phones for p in ps])
+
+
+def media_key(sha256: str | None, kind: str, mime: str | None, size: int | None, width: int | None,
+              height: int | None, duration: float | None) -> str | None:
+    """The identity of a media file: its SHA-256, else (file not exported) its exact size, type and dimensions.
+
+    Exports often list a file without including it; an identical file still
+    has the same byte size, MIME type, dimensions and duration, and different
+    files of several hundred kilobytes almost never agree on all of them.
+    Stickers are left out by the caller: everyone reuses the same few.
+    """
+    if sha256:
+        return f"sha256:{sha256}"
+    if not size:
+        return None
+    return f"file:{kind}:{mime or ''}:{size}:{width or ''}x{height or ''}:{duration or ''}"
 
 
 def _codes(values: list[str | None], vocab: dict[str, int]) -> np.ndarray:
@@ -72,7 +94,7 @@ def _codes(values: list[str | None], vocab: dict[str, int]) -> np.ndarray:
 
 
 def load(engine: Engine) -> Corpus:
-    """Read every ordinary (non-service) message with its template, links and media hashes.
+    """Read every ordinary (non-service) message with its template, links, phones and media hashes.
 
     Templates come from the enrichment table; a message enrichment has not seen
     is templated here with the same :func:`fakewatch.enrich.normalize.template`,
@@ -83,7 +105,7 @@ def load(engine: Engine) -> Corpus:
     enriched = has_table(engine, "enrichment")
     with engine.connect() as conn:
         if enriched:
-            from fakewatch.store.tables.enrich import enrichment, links
+            from fakewatch.store.tables.enrich import enrichment, links, phones
 
             query = (select(messages.c.id, messages.c.sent_at, messages.c.account_id, messages.c.forwarded_from_id,
                             messages.c.forwarded_from, messages.c.platform, messages.c.chat_id, enrichment.c.template,
@@ -98,14 +120,18 @@ def load(engine: Engine) -> Corpus:
         pk = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         row_of = {int(p): i for i, p in enumerate(pk.tolist())}
         link_data = conn.execute(select(links.c.message_pk, links.c.url, links.c.domain)).all() if enriched else []
-        media_data = conn.execute(select(media.c.message_pk, media.c.sha256).where(media.c.sha256.is_not(None))).all()
+        phone_data = conn.execute(select(phones.c.message_pk, phones.c.e164)).all() if enriched else []
+        media_data = [(r[0], media_key(*r[1:])) for r in conn.execute(
+            select(media.c.message_pk, media.c.sha256, media.c.kind, media.c.mime, media.c.size, media.c.width,
+                   media.c.height, media.c.duration).where(media.c.kind != "sticker"))]
     vocab: dict[str, int] = {}
     account = _codes([r[2] for r in rows], vocab)
     origin = _codes([r[3] for r in rows], vocab)
     chat_vocab: dict[str, int] = {}
     chat = _codes([f"{r[5]}:{r[6]}" for r in rows], chat_vocab)
     link_data = [r for r in link_data if r[0] in row_of]
-    media_data = [r for r in media_data if r[0] in row_of]
+    media_data = [r for r in media_data if r[0] in row_of and r[1] is not None]
+    phone_data = [r for r in phone_data if r[0] in row_of]
     return Corpus(
         pk=pk,
         time=np.array([r[1] for r in rows], dtype="datetime64[s]").astype(np.int64),
@@ -115,5 +141,7 @@ def load(engine: Engine) -> Corpus:
         link_rows=np.fromiter((row_of[r[0]] for r in link_data), dtype=np.int64, count=len(link_data)),
         link_urls=[r[1] for r in link_data], link_domains=[r[2] for r in link_data],
         media_rows=np.fromiter((row_of[r[0]] for r in media_data), dtype=np.int64, count=len(media_data)),
-        media_sha256=[r[1] for r in media_data],
+        media_keys=[r[1] for r in media_data],
+        phone_rows=np.fromiter((row_of[r[0]] for r in phone_data), dtype=np.int64, count=len(phone_data)),
+        phone_e164=[r[1] for r in phone_data],
     )

@@ -43,8 +43,9 @@ Algorithm
 
 Example::
 
-    >>> labels = near_duplicate_labels(["вы получите 5000 тенге за участие в марше <phone>",
-    ...                                 "вы получите 5000 тенге за участие в марше!! <phone>", "hello"])
+    >>> labels = near_duplicate_labels(["вы получите <num> тенге за участие в марше <phone>",
+    ...                                 "вы получите <num> тенге за участие в марше, звоните <phone>",
+    ...                                 "hello"])
     >>> bool(labels[0] == labels[1]), int(labels[2])
     (True, -1)
 """

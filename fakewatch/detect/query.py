@@ -15,7 +15,8 @@ def _iso(value) -> str | None:
     return value.isoformat() + "Z" if value is not None else None
 
 
-def clusters(engine: Engine, *, kind: str | None = None, min_accounts: int = 1, limit: int = 50) -> list[dict[str, Any]]:
+def clusters(engine: Engine, *, kind: str | None = None, min_accounts: int = 1,
+             limit: int = 50) -> list[dict[str, Any]]:
     """Largest clusters first (by distinct accounts, then size), each with its representative text and seeders."""
     query = (select(t.clusters, messages.c.text, messages.c.platform, messages.c.chat_id, messages.c.message_id)
              .outerjoin(messages, messages.c.id == t.clusters.c.representative_pk)

@@ -12,8 +12,8 @@ clusters = Table(
     "clusters",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("kind", String(16), nullable=False, index=True),  # text | link | domain | forward | media
-    Column("key", Text, nullable=False),  # template, URL, domain, forward origin or media hash
+    Column("kind", String(16), nullable=False, index=True),  # text | link | domain | phone | forward | media
+    Column("key", Text, nullable=False),  # template, URL, domain, E.164 phone, forward origin or media hash
     Column("size", Integer, nullable=False),  # member messages
     Column("accounts", Integer, nullable=False),  # distinct authors
     Column("chats", Integer, nullable=False),  # distinct chats
