@@ -140,3 +140,19 @@ def test_zip_and_folder_inputs(fresh_db, tmp_path):
     assert str(report.files[0].path) == str(archive / "Telegram" / "result.json")
     assert {f.format for f in report.files} == {"telegram", "whatsapp"}
     assert report.added == 7 + sum(f.added for f in report.files if f.format == "whatsapp")
+
+
+def test_message_repeated_in_a_later_batch_keeps_entities_on_the_right_rows(fresh_db, tmp_path):
+    n = 2 * BATCH
+    path = export(tmp_path / "a.json", n)
+    data = json.loads(path.read_text())
+    data["messages"].insert(n - 1, dict(data["messages"][0], text="changed"))  # id 1 again, in the last batch
+    path.write_text(json.dumps(data))
+    report = ingest(fresh_db, [path])
+    assert report.added == n and report.files[0].messages == n + 1
+    with fresh_db.connect() as conn:
+        pairs = conn.execute(select(messages.c.message_id, entities.c.text)
+                             .join(entities, entities.c.message_pk == messages.c.id)).all()
+        first = conn.execute(select(messages.c.text).where(messages.c.message_id == "1")).scalar_one()
+    assert len(pairs) == n and all(text == f"https://x.kz/{mid}" for mid, text in pairs)
+    assert first == "hi https://x.kz/1"  # the first of the repeats is kept
