@@ -8,18 +8,14 @@ from fakewatch.check import KNOWN, Checker
 from fakewatch.check.index import CampaignIndex
 from fakewatch.enrich.normalize import template
 from tests.report_store import JS_LINK
-from tests.web_store import PHONE, SCRIPT, WATCHED, build_web_store
+from tests.web_store import PHONE, SCRIPT, WATCHED, build_web_store, copy_store, web_template  # noqa: F401
 
 STORED = f"Все на марш у акимата! Организатор +7 701 555 01 01 {SCRIPT} {JS_LINK}"
 
 
 @pytest.fixture(scope="module")
-def checker(tmp_path_factory):
-    from fakewatch.store import open_store
-
-    engine = open_store(f"sqlite:///{tmp_path_factory.mktemp('check') / 'store.db'}")
-    build_web_store(engine)
-    return Checker(engine)
+def checker(web_template, tmp_path_factory):
+    return Checker(copy_store(web_template, tmp_path_factory.mktemp("check")))
 
 
 @pytest.mark.parametrize("variant", [

@@ -9,13 +9,12 @@ from fakewatch.store.tables.web import users
 from fakewatch.web.auth import authenticate, create_token, set_disabled
 from tests.report_store import HTML_NAME, JS_LINK
 from tests.web_client import csrf_of, login, make_client
-from tests.web_store import BOTS, PASSWORD, SCRIPT, build_web_store
+from tests.web_store import BOTS, PASSWORD, SCRIPT, copy_store, web_template  # noqa: F401 (fixture)
 
 
 @pytest.fixture
-def store(fresh_db):
-    build_web_store(fresh_db)
-    return fresh_db
+def store(web_template, tmp_path):
+    return copy_store(web_template, tmp_path)
 
 
 @pytest.fixture

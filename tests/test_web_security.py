@@ -11,7 +11,7 @@ from starlette.routing import Mount
 
 from fakewatch.web.auth import create_token
 from tests.web_client import csrf_of, login, make_client
-from tests.web_store import build_web_store
+from tests.web_store import copy_store, web_template  # noqa: F401 (fixture)
 
 PUBLIC = {("GET", "/"), ("GET", "/check"), ("POST", "/check"), ("GET", "/login"), ("POST", "/login"),
           ("POST", "/api/check"), ("GET", "/api/docs"), ("GET", "/api/openapi.json"), ("GET", "/healthz")}
@@ -38,13 +38,9 @@ def routes(app) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def app_store(tmp_path_factory):
-    from fakewatch.store import open_store
-
+def app_store(web_template, tmp_path_factory):
     folder = tmp_path_factory.mktemp("security")
-    engine = open_store(f"sqlite:///{folder / 'store.db'}")
-    build_web_store(engine)
-    return engine, folder
+    return copy_store(web_template, folder), folder
 
 
 def test_every_route_declares_who_may_use_it(app_store):
