@@ -1,0 +1,82 @@
+"""Near-duplicate clustering: variants join, different texts do not, the LSH S-curve is what the docstring says."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from fakewatch.detect import neardup
+from fakewatch.detect.keys import group_by_key
+from fakewatch.enrich.normalize import template
+
+ANNOUNCEMENT = ("Внимание! 25 апреля все на марш у акимата в 12:00, каждому участнику заплатят 5000 тенге. "
+                "Организатор журналист Айгуль Сапарова, звоните {phone}")
+
+
+@pytest.mark.parametrize("variant", [
+    ANNOUNCEMENT.format(phone="+7 777 123 45 67"),  # another phone
+    ANNOUNCEMENT.format(phone="8 701 555 0101") + " 🔥🔥",  # emoji
+    ANNOUNCEMENT.replace("Внимание", "Внимaние").format(phone="+77011112233"),  # Latin look-alike letter
+    ANNOUNCEMENT.replace("акимата", "акимата города").format(phone="+77011112233"),  # a word added
+])
+def test_variants_of_one_announcement_join(variant):
+    texts = [template(ANNOUNCEMENT.format(phone="+7 701 555 01 01")), template(variant),
+             template("Продам коляску зима-лето, состояние отличное, самовывоз, звоните +7 705 111 2233")]
+    labels = neardup.near_duplicate_labels(texts)
+    assert labels[0] == labels[1] >= 0 and labels[2] == -1
+
+
+def test_short_texts_group_only_when_equal():
+    texts = ["все на марш 25 апреля", "все на марш 25 апреля", "все на марш 26 апреля"]
+    labels = neardup.near_duplicate_labels(texts, exact_below=40)
+    assert labels[0] == labels[1] >= 0 and labels[2] == -1
+
+
+def test_signature_agreement_estimates_jaccard():
+    rng = random.Random(3)
+    words = ["".join(rng.choice("абвгдежзиклмнопрст") for _ in range(6)) for _ in range(400)]
+    a = " ".join(rng.choice(words) for _ in range(60))
+    b = " ".join(w if rng.random() > 0.15 else rng.choice(words) for w in a.split())
+    sig = neardup.signatures([a, b], num_perm=256)
+    exact = neardup._jaccard(a, b, neardup.SHINGLE)
+    assert abs((sig[0] == sig[1]).mean() - exact) < 0.08
+
+
+@pytest.mark.parametrize("similarity,low,high", [(0.5, 0.6, 0.8), (0.7, 0.98, 1.0), (0.8, 0.999, 1.0)])
+def test_candidate_probability_follows_the_documented_s_curve(similarity, low, high):
+    p = 1 - (1 - similarity ** neardup.ROWS) ** neardup.BANDS
+    assert low <= p <= high
+
+
+def test_planted_copies_found_among_unrelated_texts():
+    rng = random.Random(7)
+    words = ["".join(rng.choice("абвгдежзиклмнопрстуф") for _ in range(rng.randint(3, 8))) for _ in range(3000)]
+    texts, truth = [], []
+    for k in range(30):
+        base = [rng.choice(words) for _ in range(rng.randint(12, 25))]
+        for _ in range(8):
+            copy = list(base)
+            copy[rng.randrange(len(copy))] = rng.choice(words)  # one word changed per copy
+            texts.append(" ".join(copy))
+            truth.append(k)
+    for _ in range(3000):
+        texts.append(" ".join(rng.choice(words) for _ in range(rng.randint(5, 25))))
+        truth.append(-1)
+    labels = neardup.near_duplicate_labels(texts)
+    truth = np.array(truth)
+    whole = sum(len(set(labels[truth == k])) == 1 and labels[truth == k][0] >= 0 for k in range(30))
+    assert whole >= 28
+    assert (labels[truth == -1] >= 0).sum() == 0
+    assert len(set(labels[truth >= 0])) == 30  # no two planted texts merged
+
+
+def test_deterministic_for_a_seed():
+    texts = [template(ANNOUNCEMENT.format(phone=f"+7 701 555 01 0{i}")) for i in range(5)] + ["x" * 50]
+    assert (neardup.near_duplicate_labels(texts) == neardup.near_duplicate_labels(texts)).all()
+
+
+def test_group_by_key_counts_a_message_once_per_key():
+    g = group_by_key([0, 0, 1, 2, 3], ["a", "a", "b", "a", None])
+    assert (g.rows.tolist(), g.labels.tolist(), g.keys) == ([0, 2], [0, 0], ["a"])
