@@ -130,6 +130,10 @@ class Checker:
         with self._lock:
             self._snap = None
 
+    def fresh(self) -> bool:
+        """Whether a check can run now without touching the store (the web app runs it on the event loop then)."""
+        return self._snap is not None and time.monotonic() - self._checked < STALE_AFTER
+
     def snapshot(self) -> Snapshot:
         now = time.monotonic()
         snap = self._snap

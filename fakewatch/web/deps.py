@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
@@ -94,7 +95,9 @@ async def _check_csrf(request: Request) -> None:
 
 async def require_user(request: Request) -> User:
     """Any logged-in user (admin or analyst)."""
-    user = current_user(request)
+    # In the thread pool: a token's last-use write may wait on a pipeline's write lock, which must not
+    # stall the event loop (and with it the public check).
+    user = await run_in_threadpool(current_user, request)
     if user is None:
         raise LoginRequired()
     await _check_csrf(request)
@@ -108,11 +111,11 @@ async def require_admin(request: Request) -> User:
     return user
 
 
-def public(request: Request) -> None:
+async def public(request: Request) -> None:
     """Open to anyone (the public check, login, docs); stated so every route declares its access."""
 
 
-def rate_limited(request: Request) -> None:
+async def rate_limited(request: Request) -> None:
     """Public check throttle, per client address."""
     allowed, wait = context(request).limiter.allow(client_address(request))
     if not allowed:
