@@ -18,7 +18,7 @@ Algorithm
    character text keeps the Jaccard similarity near 0.8). Shingles are hashed
    with a polynomial rolling hash over the whole corpus at once (numpy over the
    UTF-32 code points, no Python loop per message), then mixed (splitmix64).
-4. MinHash: ``bands * rows`` hash functions ``h_k(x) = a_k * x + b_k`` (mod 2**64,
+4. MinHash: ``bands * rows`` hash functions ``h_k(x) = a_k * x`` (mod 2**64,
    ``a_k`` odd: a bijection, so each is a random permutation of the mixed
    hashes); the signature holds the minimum per text and function
    (``np.minimum.reduceat``). Two texts agree on one function with probability
@@ -89,21 +89,23 @@ def _shingle_hashes(texts: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
     cp = np.frombuffer("".join(texts).encode("utf-32-le", errors="replace"), dtype=np.uint32).astype(np.uint64)
     n_sh = lengths - k + 1
     starts_cp = np.r_[0, np.cumsum(lengths)[:-1]]
-    # index of every shingle's first character: the valid positions of each text, contiguous
-    first = np.repeat(starts_cp - np.r_[0, np.cumsum(n_sh)[:-1]], n_sh) + np.arange(int(n_sh.sum()))
-    h = np.zeros(len(first), dtype=np.uint64)
+    # rolling hash at every position of the concatenation (contiguous slices, no gathers), then keep the
+    # positions whose k characters lie inside one text
+    m = len(cp) - k + 1
+    h = cp[:m].copy()
     with np.errstate(over="ignore"):
-        for q in range(k):
-            h = h * np.uint64(1_000_003) + cp[first + q]
+        for q in range(1, k):
+            h *= np.uint64(1_000_003)
+            h += cp[q:q + m]
         h = _mix(h)
-    return h, np.r_[0, np.cumsum(n_sh)[:-1]]
+    first = np.repeat(starts_cp - np.r_[0, np.cumsum(n_sh)[:-1]], n_sh) + np.arange(int(n_sh.sum()))
+    return h[first], np.r_[0, np.cumsum(n_sh)[:-1]]
 
 
 def signatures(texts: list[str], *, num_perm: int = BANDS * ROWS, k: int = SHINGLE, seed: int = 1) -> np.ndarray:
     """MinHash signatures, shape (len(texts), num_perm), of texts at least `k` characters long."""
     rng = np.random.default_rng(seed)
     a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)
-    b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
     sig = np.empty((len(texts), num_perm), dtype=np.uint64)
     ends = np.cumsum(np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts)))
     lo = 0
@@ -111,9 +113,10 @@ def signatures(texts: list[str], *, num_perm: int = BANDS * ROWS, k: int = SHING
         # take texts until the chunk holds about CHUNK_SHINGLES characters (one shingle each, nearly)
         hi = max(int(np.searchsorted(ends, (ends[lo - 1] if lo else 0) + CHUNK_SHINGLES, side="right")), lo + 1)
         h, starts = _shingle_hashes(texts[lo:hi], k)
-        with np.errstate(over="ignore"):
-            for p in range(num_perm):
-                sig[lo:hi, p] = np.minimum.reduceat(h * a[p] + b[p], starts)
+        permuted = np.empty_like(h)
+        for p in range(num_perm):
+            np.multiply(h, a[p], out=permuted)  # wraps mod 2**64: a bijection for odd a
+            sig[lo:hi, p] = np.minimum.reduceat(permuted, starts)
         lo = hi
     return sig
 
