@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from random import Random
 
 Slot = Sequence[str] | Callable[[Random, Mapping[str, object]], str]
@@ -178,6 +179,7 @@ _TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъы
                       "k", "n", "o", "u", "u", "h", "i")))
 
 
+@lru_cache(maxsize=4096)
 def slug(text: str, words: int = 7) -> str:
     """A URL slug the way Kazakh news sites transliterate headlines."""
     out = []
