@@ -19,6 +19,7 @@ import json
 import os
 import random
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -32,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 README = HERE / "README.md"
 TARGET_P95_MS = 50.0
 SAMPLES = 400  # distinct request bodies of each kind
+THREADS = 2  # wrk threads; the request limit is counted per thread
 
 sys.path.insert(0, str(HERE))
 from investigate_bench import corpus  # noqa: E402  (the same cached demo corpus as the investigate benchmark)
@@ -113,8 +115,9 @@ def run(messages: int, seed: int, requests: int, seconds: int, clients: int) -> 
     url, built = store(messages, seed)
     fake, plain = samples(url, seed)
     port = _free_port()
+    web_dir = tempfile.mkdtemp(prefix="fakewatch-serve-bench-")
     env = os.environ | {"FAKEWATCH_CHECK_RATE": "1e9", "FAKEWATCH_CHECK_BURST": "1000000000",
-                        "FAKEWATCH_WEB_DIR": tempfile.mkdtemp(prefix="fakewatch-serve-bench-")}
+                        "FAKEWATCH_WEB_DIR": web_dir}
     server = subprocess.Popen([sys.executable, "-m", "fakewatch.cli", "serve", "--db", url, "--port", str(port)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
@@ -135,14 +138,15 @@ def run(messages: int, seed: int, requests: int, seconds: int, clients: int) -> 
                                       .json()["verdict"])
         bodies = [json.dumps({"text": t}, ensure_ascii=False) for pair in zip(fake, plain) for t in pair]
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False, encoding="utf-8") as script:
-            script.write(LUA % (",".join(_lua_string(b) for b in bodies), max(1, requests // clients)))
-        proc = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s", "-s", script.name,
+            script.write(LUA % (",".join(_lua_string(b) for b in bodies), max(1, requests // THREADS)))
+        proc = subprocess.run(["wrk", f"-t{THREADS}", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s", "-s", script.name,
                                f"{base}/api/check"], capture_output=True, text=True, check=True)
         os.unlink(script.name)
         load = json.loads(proc.stdout.strip().splitlines()[-1])
     finally:
         server.terminate()
         server.wait(timeout=30)
+        shutil.rmtree(web_dir, ignore_errors=True)
     return {
         "messages": messages, "seed": seed, "clients": clients, "cores": os.cpu_count(),
         "store_built_seconds": round(built, 1) if built else None,
