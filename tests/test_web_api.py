@@ -151,3 +151,17 @@ def test_openapi_documents_the_api(client):
     assert not any(p.startswith(("/campaigns", "/login")) for p in paths)  # pages stay out of the API docs
     docs = client.get("/api/docs").text
     assert "/api/check" in docs and "/api/search" in docs
+
+
+def test_search_index_catches_up_with_new_messages(client, bearer, store):
+    from datetime import datetime
+
+    from fakewatch.store.tables.core import messages
+
+    assert client.get("/api/search?q=квазиуникальное", headers=bearer).json() == []
+    with store.begin() as conn:
+        conn.execute(messages.insert().values(platform="telegram", chat_id="100", message_id="77777",
+                                              account_id=BOTS[0], sent_at=datetime(2025, 4, 20), kind="message",
+                                              text="квазиуникальное слово", input_id=1))
+    [found] = client.get("/api/search?q=квазиуникальное", headers=bearer).json()
+    assert found["message_id"] == "77777"

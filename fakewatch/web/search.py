@@ -41,12 +41,16 @@ class Filters:
     has_link: bool | None = None
 
 
-def sync(engine: Engine) -> int:
-    """Add messages stored since the last sync to the SQLite full-text index; the number added."""
-    if engine.dialect.name != "sqlite":
+def sync(engine: Engine, *, wait: bool = True) -> int:
+    """Add messages stored since the last sync to the SQLite full-text index; the number added.
+
+    With `wait=False` it returns at once when another thread is already syncing (a search then
+    sees what is indexed so far instead of waiting for a million-message catch-up).
+    """
+    if engine.dialect.name != "sqlite" or not _sync_lock.acquire(blocking=wait):
         return 0
     added = 0
-    with _sync_lock:
+    try:
         while True:
             with engine.begin() as conn:
                 last = conn.execute(select(search_state.c.last_pk).where(search_state.c.name == "messages")).scalar()
@@ -63,6 +67,8 @@ def sync(engine: Engine) -> int:
                     conn.execute(search_state.update().where(search_state.c.name == "messages")
                                  .values(last_pk=stop))
                 added += stop - start
+    finally:
+        _sync_lock.release()
 
 
 def _words(query: str) -> list[str]:
@@ -86,7 +92,7 @@ def search(engine: Engine, query: str = "", filters: Filters | None = None, *, l
            offset: int = 0) -> list[dict]:
     """Messages matching `query` (all words) and `filters`, newest first."""
     f = filters or Filters()
-    sync(engine)
+    sync(engine, wait=False)
     conds = []
     if _words(query):
         conds.append(_match(engine, query))
