@@ -177,7 +177,7 @@ def search_messages(request: Request, _user: Analyst, filters: Annotated[Filters
 
 
 @router.post("/jobs", status_code=202, tags=["jobs"])
-async def job_create(request: Request, user: Analyst, files: Annotated[list[UploadFile], File()]) -> dict:
+def job_create(request: Request, user: Analyst, files: Annotated[list[UploadFile], File()]) -> dict:
     """Upload exports and run the investigate pipeline on them in the background."""
     from fakewatch.web.jobs import UploadRefused
 

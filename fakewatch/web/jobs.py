@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import queue
+import tempfile
 import re
 import threading
 import time
@@ -21,6 +22,7 @@ from typing import BinaryIO, Protocol
 from sqlalchemy import Engine, select
 
 from fakewatch.ingest import safe_extract
+from fakewatch.pipeline import investigate
 from fakewatch.sources import ReadError
 from fakewatch.store.tables.web import upload_jobs
 from fakewatch.web.auth import User
@@ -77,11 +79,9 @@ def sniff(name: str, head: bytes) -> None:
 class JobRunner:
     """Queue of upload jobs and the one thread that runs them."""
 
-    def __init__(self, engine: Engine, data_dir: Path,
-                 investigate: Callable[..., Path] | None = None) -> None:
+    def __init__(self, engine: Engine, data_dir: Path) -> None:
         self.engine = engine
         self.folder = Path(data_dir) / "jobs"
-        self._investigate = investigate
         self._queue: queue.Queue[int | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self.on_done: list[Callable[[], None]] = []
@@ -99,9 +99,10 @@ class JobRunner:
         for f in files:
             sniff(f.filename, f.file.read(SNIFF))
             f.file.seek(0)
-        folder = self.folder / f"{int(time.time() * 1000)}-{threading.get_ident() % 10000}"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%d-%H%M%S-"), dir=self.folder))
         inputs = folder / "inputs"
-        inputs.mkdir(parents=True)
+        inputs.mkdir()
         saved, used = [], set()
         for f in files:
             name = safe_name(f.filename)
@@ -133,7 +134,7 @@ class JobRunner:
             self._queue.put(None)
 
     def wait(self, timeout: float | None = None) -> None:
-        """Block until every queued job has run (tests, and the CLI when it submits)."""
+        """Block until every queued job has run (for tests and scripts driving the app in-process)."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while self._queue.unfinished_tasks:
             if deadline is not None and time.monotonic() > deadline:
@@ -166,7 +167,6 @@ class JobRunner:
 
         try:
             paths = self._unpack(folder / "inputs")
-            investigate = self._investigate or _pipeline()
             findings = investigate(paths, folder / "out", db=self.engine.url.render_as_string(hide_password=False),
                                    progress=progress)
         except Exception as exc:  # the job page shows any failure; the server keeps serving
@@ -218,9 +218,3 @@ class JobRunner:
             findings = conn.execute(select(upload_jobs.c.findings).where(upload_jobs.c.status == "done")
                                     .order_by(upload_jobs.c.id.desc()).limit(1)).scalar()
         return Path(findings).parent if findings else None
-
-
-def _pipeline() -> Callable[..., Path]:
-    from fakewatch.pipeline import investigate
-
-    return investigate

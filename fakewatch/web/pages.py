@@ -197,7 +197,7 @@ def upload_page(request: Request, _user: Analyst):
 
 
 @router.post("/upload")
-async def upload(request: Request, user: Analyst, files: Annotated[list[UploadFile], File()]):
+def upload(request: Request, user: Analyst, files: Annotated[list[UploadFile], File()]):
     from fakewatch.web.jobs import UploadRefused
 
     runner = context(request).jobs
