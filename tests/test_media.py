@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from sqlalchemy import insert, select
 
+from fakewatch import detect
 from fakewatch.detect import media as media_detect
 from fakewatch.media import robustness, synth
 from fakewatch.media.index import HashIndex, brute_force
@@ -79,13 +80,15 @@ def test_store_detector_clusters_edited_copies_and_matches_a_checked_file(fresh_
             pk = _message(conn, n, f"telegram:user{n % 2}", datetime(2025, 4, 18, 6, n))
             conn.execute(insert(media).values(message_pk=pk, seq=0, kind="photo", stored_path=str(tmp_path / name),
                                               file_absent=False))
-    assert media_detect.detect(fresh_db) == 1
+    report = detect.run(fresh_db)
+    assert report.clusters["media"] == 1  # one cluster of original and edited copies, not one per file
     with fresh_db.connect() as conn:
-        (cid, size), = conn.execute(select(clusters.c.id, clusters.c.size).where(clusters.c.kind == "media")).all()
+        (cid, size, key), = conn.execute(select(clusters.c.id, clusters.c.size, clusters.c.key)
+                                         .where(clusters.c.kind == "media")).all()
         members = {r[0] for r in conn.execute(select(messages.c.message_id).join(
             cluster_members, cluster_members.c.message_pk == messages.c.id).where(cluster_members.c.cluster_id == cid))}
         thumbs = conn.execute(select(media_files.c.thumbnail)).scalars().all()
-    assert size == 3 and members == {"0", "1", "2"}
+    assert size == 3 and members == {"0", "1", "2"} and key.startswith("media:image:")
     assert all(t and t[:2] == b"\xff\xd8" for t in thumbs)  # JPEG thumbnails for the report
     synth.mirror(synth.border(original, 0.1)).save(tmp_path / "check.jpg")
     found = media_detect.match_file(fresh_db, tmp_path / "check.jpg")

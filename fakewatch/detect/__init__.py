@@ -318,10 +318,10 @@ def run(engine: Engine, *, params: DetectParams | None = None, progress: Progres
     report = DetectReport()
     t = _tables()
     tick("load", 0, None)
-    corpus = load(engine)
-    report.messages = len(corpus)
     clear(engine)
     _run_extras(engine, params, progress, report.notes)
+    corpus = load(engine)  # after the extras: the media detector sets the keys copies are clustered by
+    report.messages = len(corpus)
     with engine.connect() as conn:
         xk, xkeys, xm, xr, xids = _extra_clusters(conn, corpus, 0)
     tick("detect", 0, len(corpus))

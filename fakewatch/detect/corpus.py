@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, null, select
 
 from fakewatch.store.db import has_table
 from fakewatch.store.tables.core import media, messages
 
 EPOCH = datetime(1970, 1, 1)
+NOT_CONTENT = ("service", "deleted")
+"""Message kinds that carry no content: joins, pins, WhatsApp system lines and deleted messages."""
 
 
 def to_datetime(seconds: int) -> datetime:
@@ -94,13 +96,14 @@ def _codes(values: list[str | None], vocab: dict[str, int]) -> np.ndarray:
 
 
 def load(engine: Engine) -> Corpus:
-    """Read every ordinary (non-service) message with its template, links, phones and media hashes.
+    """Every message with content (not service or deleted): template, links, phones and media keys.
 
     Templates come from the enrichment table; a message enrichment has not seen
     is templated here with the same :func:`fakewatch.enrich.normalize.template`,
     so detection never depends on enrichment having run to the end.
     """
     from fakewatch.enrich.normalize import template
+    from .media import group_keys
 
     enriched = has_table(engine, "enrichment")
     with engine.connect() as conn:
@@ -113,17 +116,19 @@ def load(engine: Engine) -> Corpus:
                      .outerjoin(enrichment, enrichment.c.message_pk == messages.c.id))
         else:
             query = select(messages.c.id, messages.c.sent_at, messages.c.account_id, messages.c.forwarded_from_id,
-                           messages.c.forwarded_from, messages.c.platform, messages.c.chat_id, messages.c.text,
-                           messages.c.text)
-        rows = conn.execute(query.where(messages.c.kind != "service").order_by(messages.c.sent_at, messages.c.id)
-                            ).all()
+                           messages.c.forwarded_from, messages.c.platform, messages.c.chat_id,
+                           null().label("template"), messages.c.text)
+        rows = conn.execute(query.where(messages.c.kind.not_in(NOT_CONTENT))
+                            .order_by(messages.c.sent_at, messages.c.id)).all()
         pk = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         row_of = {int(p): i for i, p in enumerate(pk.tolist())}
         link_data = conn.execute(select(links.c.message_pk, links.c.url, links.c.domain)).all() if enriched else []
         phone_data = conn.execute(select(phones.c.message_pk, phones.c.e164)).all() if enriched else []
-        media_data = [(r[0], media_key(*r[1:])) for r in conn.execute(
-            select(media.c.message_pk, media.c.sha256, media.c.kind, media.c.mime, media.c.size, media.c.width,
-                   media.c.height, media.c.duration).where(media.c.kind != "sticker"))]
+        # Edited copies share a perceptual group key (fakewatch.detect.media), used in place of the file identity.
+        grouped = group_keys(engine) if has_table(engine, "media_files") else {}
+        media_data = [(r[0], grouped.get(r[1]) or media_key(*r[2:])) for r in conn.execute(
+            select(media.c.message_pk, media.c.id, media.c.sha256, media.c.kind, media.c.mime, media.c.size,
+                   media.c.width, media.c.height, media.c.duration).where(media.c.kind != "sticker"))]
     vocab: dict[str, int] = {}
     account = _codes([r[2] for r in rows], vocab)
     origin = _codes([r[3] for r in rows], vocab)

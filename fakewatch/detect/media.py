@@ -1,12 +1,13 @@
-"""Media detector: hash the media files present in the store and cluster copies of the same picture,
+"""Media detector: hash the media files present in the store and group copies of the same picture,
 video or voice note, even edited (see :mod:`fakewatch.media`).
 
-Run from :func:`fakewatch.detect.run` (listed in ``EXTRA_DETECTORS``): it hashes files not hashed
-before (one per SHA-256; results kept in ``media_files``/``media_hashes``), matches every file against
-all others, and writes each group of two or more distinct files as a ``clusters`` row of kind "media"
-with its messages in ``cluster_members``, so copies posted within minutes make coordination edges like
-copied texts do. Identical files (same SHA-256) are already clustered by detect's exact keys; these
-clusters add the edited copies.
+Run from :func:`fakewatch.detect.run` (listed in ``EXTRA_DETECTORS``, before the corpus is read): it
+hashes files not hashed before (one per SHA-256; kept in ``media_files``/``media_hashes`` across runs),
+matches every file against all others, and gives every file of a group of copies the same
+``media_files.group_key``. Detection's exact-key media clusters use that key in place of the file's
+SHA-256, so identical and edited copies form ONE ``clusters`` row of kind "media" (never two
+overlapping ones that would count each co-post twice), and copies posted within minutes make
+coordination edges as copied texts do.
 
 :func:`match_file` answers the public check: which stored media, and which media clusters, a given
 file is a copy of.
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, insert, select, update
 
 from fakewatch.media import audio
 from fakewatch.media.fingerprint import Fingerprint, MediaIndex, UnsupportedMedia, fingerprint_file
@@ -152,26 +153,24 @@ def _messages_of(conn, hashed_ids: list[int]) -> list[tuple]:
 
 
 def detect(engine: Engine, *, params: object = None, progress: Progress | None = None) -> int:
-    """Hash new media, then add one "media" cluster per group of copies; returns the clusters added."""
+    """Hash new media, then set the group key of every file in a group of copies; returns the groups."""
     hash_new(engine, progress)
     prints = load_fingerprints(engine)
     groups = group(prints)
-    added = 0
     with engine.begin() as conn:
-        start = (conn.execute(select(func.max(clusters.c.id))).scalar() or 0) + 1
+        conn.execute(update(media_files).values(group_key=None))
         for g in groups:
-            rows = _messages_of(conn, g)
-            if len({r[0] for r in rows}) < 2:
-                continue
-            cid = start + added
-            added += 1
-            conn.execute(insert(clusters), [{
-                "id": cid, "kind": "media", "key": f"{prints[g[0]].kind}:{prints[g[0]].sha256}", "size": len(rows),
-                "accounts": len({r[2] for r in rows if r[2]}), "chats": len({(r[3], r[4]) for r in rows}),
-                "representative_pk": rows[0][0], "first_seen": rows[0][1], "last_seen": rows[-1][1]}])
-            conn.execute(insert(cluster_members), [{"cluster_id": cid, "message_pk": r[0], "similarity": 1.0}
-                                                   for r in rows])
-    return added
+            first = prints[g[0]]
+            conn.execute(update(media_files).where(media_files.c.hashed_as.in_(g))
+                         .values(group_key=f"media:{first.kind}:{first.sha256}"))
+    return len(groups)
+
+
+def group_keys(engine: Engine) -> dict[int, str]:
+    """media.id -> group key of every stored file that has edited copies (what detection clusters by)."""
+    with engine.connect() as conn:
+        return dict(conn.execute(select(media_files.c.media_id, media_files.c.group_key)
+                                 .where(media_files.c.group_key.is_not(None))).all())
 
 
 @dataclass

@@ -22,6 +22,7 @@ media_files = Table(
     Column("provenance", JSON),  # {"exif": {...}, "c2pa": {...}}; empty is normal (messengers strip both)
     Column("thumbnail", LargeBinary),  # JPEG keyframe/picture for reports and the web UI
     Column("error", Text),  # why the file could not be hashed
+    Column("group_key", String(100), index=True),  # "media:<kind>:<sha256>" shared by edited copies; NULL alone
     Column("hashed_at", DateTime, nullable=False),
 )
 

@@ -28,9 +28,11 @@ def upgrade() -> None:
         sa.Column("provenance", sa.JSON),
         sa.Column("thumbnail", sa.LargeBinary),
         sa.Column("error", sa.Text),
+        sa.Column("group_key", sa.String(100)),
         sa.Column("hashed_at", sa.DateTime, nullable=False),
     )
     op.create_index("ix_media_files_sha256", "media_files", ["sha256"])
+    op.create_index("ix_media_files_group_key", "media_files", ["group_key"])
     op.create_table(
         "media_hashes",
         sa.Column("id", sa.Integer, primary_key=True),
