@@ -166,10 +166,12 @@ def demo(
     import time
 
     from fakewatch.demo import TRUTH, DemoError, generate, inputs
+    from fakewatch.demo.media import RealMedia
 
     started = time.perf_counter()
     try:
-        folder = generate(out, seed=seed, messages=messages)
+        with RealMedia() as media:  # the campaign's video, picture and voice note as real, edited files
+            folder = generate(out, seed=seed, messages=messages, media=media)
     except DemoError as exc:
         err.print(f"[red]refused[/] {escape(str(exc))}")
         raise typer.Exit(1) from exc
@@ -190,6 +192,7 @@ def demo(
         stats(db=db)
         return
     investigate(inputs(folder), folder / "report", db=db, tz="Asia/Almaty")
+    console.print(f"report: {escape(str(folder / 'report' / 'report.html'))}; scored against the planted truth:")
     evaluate(folder / "report" / "findings.json", folder / TRUTH)
 
 

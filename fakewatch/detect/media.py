@@ -16,12 +16,13 @@ file is a copy of.
 from __future__ import annotations
 
 import io
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, func, insert, select, update
 
 from fakewatch.media import audio
 from fakewatch.media.fingerprint import Fingerprint, MediaIndex, UnsupportedMedia, fingerprint_file
@@ -194,11 +195,28 @@ def match_file(engine: Engine, path: str | Path) -> list[FileMatch]:
     return match_fingerprint(engine, fingerprint_file(Path(path)))
 
 
+_indexes: weakref.WeakKeyDictionary[Engine, tuple[tuple, dict[int, Fingerprint], MediaIndex]] = \
+    weakref.WeakKeyDictionary()
+
+
+def stored_index(engine: Engine) -> tuple[dict[int, Fingerprint], MediaIndex]:
+    """The stored fingerprints and their index, rebuilt only when hashes were added or removed since last time
+    (a public check must not re-read every hash per request)."""
+    with engine.connect() as conn:
+        state = conn.execute(select(func.max(media_hashes.c.id), func.count(media_hashes.c.id))).one()
+    cached = _indexes.get(engine)
+    if cached is None or cached[0] != tuple(state):
+        prints = load_fingerprints(engine)
+        cached = (tuple(state), prints, MediaIndex.of(prints))
+        _indexes[engine] = cached
+    return cached[1], cached[2]
+
+
 def match_fingerprint(engine: Engine, fp: Fingerprint) -> list[FileMatch]:
-    prints = load_fingerprints(engine)
+    prints, index = stored_index(engine)
     if not prints:
         return []
-    found = MediaIndex.of(prints).search(fp)
+    found = index.search(fp)
     out = []
     with engine.connect() as conn:
         for m in found:
