@@ -138,3 +138,18 @@ def test_fetching_refuses_loopback_addresses(checker, monkeypatch):
     fetching = Checker(checker.engine, allow_fetch=True)
     assert fetching.check_url("http://127.0.0.1:9/admin")["verdict"] == "no_match"
     assert refused and "127.0.0.1" in str(refused[0])
+
+
+def test_campaign_short_links_match_but_quoted_real_articles_do_not(web_template, tmp_path):
+    from fakewatch.store.tables.enrich import links
+
+    engine = copy_store(web_template, tmp_path)
+    with engine.begin() as conn:
+        conn.execute(links.insert(), [
+            {"message_pk": 1, "url": "https://bit.ly/marsh26", "host": "bit.ly", "domain": "bit.ly", "suffix": "ly",
+             "shortener": True, "tg_handle": None, "from_entity": False},
+            {"message_pk": 2, "url": "https://tengrinews.kz/news/1", "host": "tengrinews.kz",
+             "domain": "tengrinews.kz", "suffix": "kz", "shortener": False, "tg_handle": None, "from_entity": False}])
+    checker = Checker(engine)
+    assert checker.check_url("bit.ly/marsh26")["verdict"] == "known_fake"
+    assert checker.check_url("https://tengrinews.kz/news/1")["verdict"] == "no_match"

@@ -57,7 +57,7 @@ class Snapshot:
     stamp: tuple = ()
     campaigns: list[dict] = field(default_factory=list)
     index: CampaignIndex = field(default_factory=CampaignIndex)
-    urls: dict[str, set[int]] = field(default_factory=dict)  # normalised URL -> campaign numbers
+    urls: dict[str, set[int]] = field(default_factory=dict)  # the campaigns' short links -> campaign numbers
     domains: dict[str, set[int]] = field(default_factory=dict)  # the campaigns' own domains
     watch: dict[str, str] = field(default_factory=dict)  # E.164 -> watchlisted person
     lookalikes: dict[str, str] = field(default_factory=dict)  # suspicious domain -> real outlet domain
@@ -98,9 +98,11 @@ def load(engine: Engine) -> Snapshot:
         variants = [(tmpl, number[cid]) for cid, tmpl in conn.execute(
             select(campaign_messages.c.campaign_id, enrichment.c.template).distinct()
             .join(enrichment, enrichment.c.message_pk == campaign_messages.c.message_pk))]
+        # Only shortened links are kept whole: a bit.ly/x the campaign spread is its own, whereas a real
+        # outlet's article it quoted is not (its own domains are matched through `domains`).
         for cid, url in conn.execute(select(campaign_messages.c.campaign_id, links.c.url).distinct()
                                      .join(links, links.c.message_pk == campaign_messages.c.message_pk)
-                                     .where(links.c.tg_handle.is_(None))):
+                                     .where(links.c.shortener.is_(True))):
             snap.urls.setdefault(url, set()).add(number[cid])
         for name, phones in conn.execute(select(watchlist.c.name, watchlist.c.phones)):
             for phone in phones or []:
