@@ -580,7 +580,7 @@ def _campaign_text(rng: Random, net: _Network, wave: int) -> tuple[str, list[str
     if code == "C":
         values["gov"] = GOVERNOR if rng.random() < 0.7 else GOVERNOR.split()[1]
         caption = _evade(rng, _fill(rng, rng.choice(texts.VIDEO_CAPTIONS), values))
-        return caption, None, governor_video(rng)
+        return caption, None, governor_photo(rng) if rng.random() < 0.2 else governor_video(rng)
     # D: the fake article, its link bare, hidden behind words, or with tracking tails
     second = rng.random() < 0.2
     url = FAKE_ARTICLE2 if second else FAKE_ARTICLE
@@ -603,15 +603,37 @@ def _campaign_text(rng: Random, net: _Network, wave: int) -> tuple[str, list[str
     return " ".join(x for x in (before, url, after) if x), None, None
 
 
+# The deepfake's copies as reposts carry them: (width, height, bytes, seconds) per variant; variant n is
+# edit n of the media sink's list (re-encoded, lower frame rate, shorter, cropped, captioned, vertical, mirrored).
+_VIDEO_COPIES = ((720, 1280, 7_340_112, 47), (576, 1024, 4_102_377, 47), (576, 1024, 3_650_210, 47),
+                 (576, 1024, 2_904_118, 31), (540, 960, 3_288_901, 47), (576, 1024, 4_230_447, 47),
+                 (720, 1280, 5_018_330, 47), (576, 1024, 4_099_865, 47))
+_PHOTO_COPIES = ((1280, 720), (1024, 576), (1280, 900), (1216, 684), (1408, 792), (1280, 720))
+
+
 def governor_video(rng: Random) -> MediaSpec:
-    """The deepfake clip as one of its re-encoded copies (each repost shrinks or re-encodes it)."""
-    variant = rng.choice((0, 0, 1, 2, 3))
-    width, height = ((720, 1280), (576, 1024), (480, 854), (360, 640))[variant]
+    """The deepfake clip as one of its copies (most reposts carry the original or a re-encode)."""
+    variant = rng.choice((0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 7))
+    width, height, size, seconds = _VIDEO_COPIES[variant]
     return MediaSpec("video_file", "governor_video", variant, "video/mp4",
                      rng.choice(("akim_obrashenie.mp4", f"video_2025-04-21_21-0{variant}-55.mp4",
                                  "IMG_4471.MP4", "обращение.mp4")),
-                     size=(7_340_112, 4_102_377, 2_870_555, 1_204_981)[variant], width=width, height=height,
-                     duration=47 - (variant == 3))
+                     size=size, width=width, height=height, duration=seconds)
+
+
+def governor_photo(rng: Random) -> MediaSpec:
+    """A still from the deepfake (a screenshot with the caption burnt in), in one of its edited copies."""
+    variant = rng.randrange(len(_PHOTO_COPIES))
+    width, height = _PHOTO_COPIES[variant]
+    return MediaSpec("photo", "governor_photo", variant, width=width, height=height,
+                     size=rng.randrange(90_000, 260_000))
+
+
+def governor_voice(rng: Random) -> MediaSpec:
+    """The deepfake's sound passed around as a voice note (whole, trimmed, or an excerpt)."""
+    variant = rng.randrange(3)
+    return MediaSpec("voice_message", "governor_voice", variant, "audio/ogg", duration=(12, 9, 5)[variant],
+                     size=(61_440, 46_080, 25_600)[variant])
 
 
 def _run_campaigns(b: _Builder, chats: list[ChatSpec], nets: list[_Network]) -> None:
@@ -635,6 +657,8 @@ def _run_campaigns(b: _Builder, chats: list[ChatSpec], nets: list[_Network]) -> 
                 media = governor_video(Random(0))
         if chat.platform == "whatsapp":
             if media is not None:
+                if rng.random() < 0.5:
+                    media = governor_voice(rng)
                 b.add(chat, Post(ts, acc, "", media=media, tag=f"campaign:{net.truth.id}"))
                 if not text:
                     return
