@@ -156,3 +156,18 @@ def test_message_repeated_in_a_later_batch_keeps_entities_on_the_right_rows(fres
         first = conn.execute(select(messages.c.text).where(messages.c.message_id == "1")).scalar_one()
     assert len(pairs) == n and all(text == f"https://x.kz/{mid}" for mid, text in pairs)
     assert first == "hi https://x.kz/1"  # the first of the repeats is kept
+
+
+def test_text_and_raw_are_stored_as_text(fresh_db, tmp_path):
+    ingest(fresh_db, [export(tmp_path / "a.json", 2)])
+    with fresh_db.connect() as conn:
+        text, raw, kinds = conn.exec_driver_sql("SELECT text, raw, typeof(text) || typeof(raw) FROM messages").first()
+    assert kinds == "texttext" and text == "hi https://x.kz/1" and json.loads(raw)["id"] == 1
+
+
+def test_lone_surrogate_escape_is_refused_with_byte_offset(fresh_db, tmp_path):
+    path = tmp_path / "result.json"
+    path.write_text('{"name": "t", "type": "private_group", "id": 1, "messages": [{"id": 1, "type": "message", '
+                    '"date_unixtime": "1744974000", "from_id": "user1", "text": "a\\udc00b"}]}')
+    (refused,) = ingest(fresh_db, [path]).refused
+    assert refused.position.startswith("byte ") and "malformed JSON" in refused.problem

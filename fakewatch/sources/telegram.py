@@ -253,7 +253,7 @@ def _messages(
             if pending is not None:
                 yield from pending()
             yield _message(msg, current(), ctx, where, index)
-    except ijson.JSONError as exc:
+    except (ijson.JSONError, UnicodeDecodeError) as exc:
         after = f"after {where(index)}" if index >= 0 else "before the first message"
         raise ctx.fail(f"byte {stream.offset} ({after})", f"malformed JSON: {exc}") from None
 

@@ -117,7 +117,7 @@ def read(ctx: ReadContext) -> Iterator[Record]:
         try:
             for index, post in enumerate(ijson.items(io.BufferedReader(counted, 1 << 16), "item", use_float=True)):
                 yield from _message(post, index, ctx, chats)
-        except ijson.JSONError as exc:
+        except (ijson.JSONError, UnicodeDecodeError) as exc:
             raise ctx.fail(f"byte {counted.offset} (after post [{index}])", f"malformed JSON: {exc}") from None
 
 
