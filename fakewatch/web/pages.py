@@ -12,8 +12,8 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 from fakewatch.web import charts, debunks, queries
 from fakewatch.web.auth import AuthError, ROLES, User, authenticate, create_token, create_user, end_session, \
     list_tokens, list_users, revoke_token, set_disabled, start_session
-from fakewatch.web.deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, context, current_user, public, rate_limited, \
-    render, require_admin, require_user, session_ttl
+from fakewatch.web.deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, context, public, rate_limited, render, \
+    require_admin, require_user, session_ttl
 from fakewatch.web.search import Filters, search
 from fakewatch.web.views import claim_review_for, downloads, parse_filters
 
