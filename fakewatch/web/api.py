@@ -9,10 +9,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field, model_validator
 
-from fakewatch.web import debunks, queries
+from fakewatch.web import debunks, queries, schemas
 from fakewatch.web.auth import AuthError, User, create_token, create_user, list_tokens, list_users, \
     revoke_token, set_disabled
 from fakewatch.web.deps import context, public, rate_limited, require_admin, require_user
+from fakewatch.web.jobs import UploadRefused
 from fakewatch.web.search import Filters, search
 from fakewatch.web.views import claim_review_for, downloads, parse_filters
 
@@ -90,40 +91,40 @@ async def check(request: Request, body: CheckRequest) -> JSONResponse:
 
 # -- analysts -----------------------------------------------------------------------------------------------
 
-@router.get("/me", tags=["account"])
+@router.get("/me", tags=["account"], response_model=schemas.UserInfo)
 def me(user: Analyst) -> dict:
     return {"id": user.id, "name": user.name, "role": user.role}
 
 
-@router.get("/campaigns", tags=["campaigns"])
+@router.get("/campaigns", tags=["campaigns"], response_model=list[schemas.CampaignSummary])
 def campaigns(request: Request, _user: Analyst, candidates: bool = True) -> list[dict]:
     """Campaigns by score (reported first, then weaker candidates unless `candidates=false`)."""
     return queries.campaign_list(context(request).engine, candidates=candidates)
 
 
-@router.get("/campaigns/{code}", tags=["campaigns"])
+@router.get("/campaigns/{code}", tags=["campaigns"], response_model=schemas.Campaign)
 def campaign(request: Request, code: str, _user: Analyst) -> dict:
     """A campaign as in findings.json, with waves, accounts, chats, network, evidence and inputs."""
     return queries.campaign(context(request).engine, code)
 
 
-@router.get("/campaigns/{code}/messages", tags=["campaigns"])
+@router.get("/campaigns/{code}/messages", tags=["campaigns"], response_model=list[schemas.Message])
 def campaign_messages(request: Request, code: str, _user: Analyst, limit: Limit = 50,
                       offset: Offset = 0) -> list[dict]:
     return queries.campaign_messages_page(context(request).engine, code, limit=limit, offset=offset)
 
 
-@router.get("/campaigns/{code}/debunks", tags=["debunks"])
+@router.get("/campaigns/{code}/debunks", tags=["debunks"], response_model=list[schemas.Debunk])
 def campaign_debunks(request: Request, code: str, _user: Analyst) -> list[dict]:
     return debunks.for_campaign(context(request).engine, code)
 
 
-@router.post("/campaigns/{code}/debunks", status_code=201, tags=["debunks"])
+@router.post("/campaigns/{code}/debunks", status_code=201, tags=["debunks"], response_model=schemas.Debunk)
 def debunk_create(request: Request, code: str, user: Analyst, body: DebunkBody) -> dict:
     return _save(request, code, user, body, None)
 
 
-@router.put("/debunks/{debunk_id}", tags=["debunks"])
+@router.put("/debunks/{debunk_id}", tags=["debunks"], response_model=schemas.Debunk)
 def debunk_update(request: Request, debunk_id: int, user: Analyst, body: DebunkBody) -> dict:
     found = debunks.get(context(request).engine, debunk_id)
     if found is None:
@@ -147,40 +148,39 @@ def debunk_claimreview(request: Request, debunk_id: int, _user: Analyst) -> JSON
     return JSONResponse(claim_review_for(request, debunk_id), media_type="application/ld+json")
 
 
-@router.get("/accounts/{account_id:path}", tags=["accounts"])
-def account(request: Request, account_id: str, _user: Analyst, limit: Limit = 50, offset: Offset = 0) -> dict:
+@router.get("/accounts/{account_id:path}", tags=["accounts"], response_model=schemas.Account)
+def account(request: Request, account_id: str, _user: Analyst, limit: Limit = 50,
+            offset: Offset = 0) -> dict:
     return queries.account(context(request).engine, account_id, limit=limit, offset=offset)
 
 
-@router.get("/chats", tags=["chats"])
+@router.get("/chats", tags=["chats"], response_model=list[schemas.ChatSummary])
 def chats(request: Request, _user: Analyst) -> list[dict]:
     return queries.chat_list(context(request).engine)
 
 
-@router.get("/chats/{key:path}", tags=["chats"])
+@router.get("/chats/{key:path}", tags=["chats"], response_model=schemas.Chat)
 def chat(request: Request, key: str, _user: Analyst, limit: Limit = 100, offset: Offset = 0) -> dict:
     """A chat ("platform:chat_id"), the campaigns that reached it and its messages oldest first."""
     return queries.chat(context(request).engine, key, limit=limit, offset=offset)
 
 
-@router.get("/messages/{pk}", tags=["messages"])
+@router.get("/messages/{pk}", tags=["messages"], response_model=schemas.MessageContext)
 def message(request: Request, pk: int, _user: Analyst, around: Annotated[int, Query(ge=0, le=50)] = 3) -> dict:
     """A message with the messages around it in its chat."""
     return queries.message_context(context(request).engine, pk, around=around)
 
 
-@router.get("/search", tags=["messages"])
+@router.get("/search", tags=["messages"], response_model=list[schemas.Message])
 def search_messages(request: Request, _user: Analyst, filters: Annotated[Filters, Depends(parse_filters)],
                     q: str = "", limit: Limit = 50, offset: Offset = 0) -> list[dict]:
     """Full-text search (every word must occur) with filters; newest first."""
     return search(context(request).engine, q, filters, limit=limit, offset=offset)
 
 
-@router.post("/jobs", status_code=202, tags=["jobs"])
+@router.post("/jobs", status_code=202, tags=["jobs"], response_model=schemas.Job)
 def job_create(request: Request, user: Analyst, files: Annotated[list[UploadFile], File()]) -> dict:
     """Upload exports and run the investigate pipeline on them in the background."""
-    from fakewatch.web.jobs import UploadRefused
-
     runner = context(request).jobs
     try:
         job_id = runner.submit(user, files)
@@ -189,18 +189,18 @@ def job_create(request: Request, user: Analyst, files: Annotated[list[UploadFile
     return runner.get(job_id)
 
 
-@router.get("/jobs", tags=["jobs"])
+@router.get("/jobs", tags=["jobs"], response_model=list[schemas.Job])
 def jobs(request: Request, _user: Analyst) -> list[dict]:
     return context(request).jobs.list()
 
 
-@router.get("/jobs/{job_id}", tags=["jobs"])
+@router.get("/jobs/{job_id}", tags=["jobs"], response_model=schemas.Job)
 def job(request: Request, job_id: int, _user: Analyst) -> dict:
     """A pipeline run: status, stage, progress (done of total) and error if it failed."""
     return context(request).jobs.get(job_id)
 
 
-@router.get("/downloads", tags=["downloads"])
+@router.get("/downloads", tags=["downloads"], response_model=list[schemas.Download])
 def download_list(request: Request, _user: Analyst) -> list[dict]:
     return downloads(request).available()
 
@@ -212,12 +212,12 @@ def download(request: Request, name: str, _user: Analyst) -> FileResponse:
     return FileResponse(path, filename=path.name)
 
 
-@router.get("/tokens", tags=["account"])
+@router.get("/tokens", tags=["account"], response_model=list[schemas.Token])
 def tokens(request: Request, user: Analyst) -> list[dict]:
     return list_tokens(context(request).engine, user.id)
 
 
-@router.post("/tokens", status_code=201, tags=["account"])
+@router.post("/tokens", status_code=201, tags=["account"], response_model=schemas.NewToken)
 def token_create(request: Request, user: Analyst, body: TokenBody) -> dict:
     """A new bearer token for yourself; shown once."""
     return {"token": create_token(context(request).engine, user.name, body.name)}
@@ -233,12 +233,12 @@ def token_delete(request: Request, token_id: int, user: Analyst) -> None:
 
 # -- administrators -----------------------------------------------------------------------------------------
 
-@router.get("/users", tags=["admin"])
+@router.get("/users", tags=["admin"], response_model=list[schemas.UserInfo])
 def users(request: Request, _admin: Admin) -> list[dict]:
     return list_users(context(request).engine)
 
 
-@router.post("/users", status_code=201, tags=["admin"])
+@router.post("/users", status_code=201, tags=["admin"], response_model=schemas.UserInfo)
 def user_create(request: Request, _admin: Admin, body: UserBody) -> dict:
     try:
         made = create_user(context(request).engine, body.name, body.password, body.role)

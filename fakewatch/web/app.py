@@ -18,10 +18,12 @@ from sqlalchemy import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fakewatch import __version__
+from fakewatch.check import Checker
 from fakewatch.store import open_store
 from fakewatch.web import api, pages
 from fakewatch.web.auth import SessionSigner
 from fakewatch.web.deps import Forbidden, LoginRequired, WebContext, render, session_ttl
+from fakewatch.web.jobs import JobRunner
 from fakewatch.web.queries import NotFound
 from fakewatch.web.ratelimit import RateLimiter
 from fakewatch.web.search import sync as search_sync
@@ -109,9 +111,6 @@ def _templates() -> Jinja2Templates:
 
 def create_app(engine_or_url: Engine | str | None = None, settings: WebSettings | None = None) -> FastAPI:
     """The web app over the store `engine_or_url` (an Engine, a URL, or None for the default store)."""
-    from fakewatch.check import Checker
-    from fakewatch.web.jobs import JobRunner
-
     engine = engine_or_url if isinstance(engine_or_url, Engine) else open_store(engine_or_url)
     settings = settings or WebSettings.from_env()
     @asynccontextmanager

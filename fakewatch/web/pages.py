@@ -14,6 +14,7 @@ from fakewatch.web.auth import AuthError, ROLES, User, authenticate, create_toke
     list_tokens, list_users, revoke_token, set_disabled, start_session
 from fakewatch.web.deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, context, public, rate_limited, render, \
     require_admin, require_user, session_ttl
+from fakewatch.web.jobs import UploadRefused
 from fakewatch.web.search import Filters, search
 from fakewatch.web.views import claim_review_for, downloads, parse_filters
 
@@ -198,8 +199,6 @@ def upload_page(request: Request, _user: Analyst):
 
 @router.post("/upload")
 def upload(request: Request, user: Analyst, files: Annotated[list[UploadFile], File()]):
-    from fakewatch.web.jobs import UploadRefused
-
     runner = context(request).jobs
     try:
         job_id = runner.submit(user, files)
