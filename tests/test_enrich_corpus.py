@@ -15,6 +15,7 @@ from collections import Counter
 import pytest
 
 from fakewatch.enrich import Enricher
+from fakewatch.enrich.persons import find_persons
 from fakewatch.enrich.watchlist import Entry
 from tests.conftest import FIXTURES
 
@@ -93,8 +94,8 @@ def scores() -> dict[str, Score]:
         watch = {names[p["watch_id"]] for p in rows.persons if p["watch_id"]} | \
                 {h.name for _, h in rows.watch_hits}
         s["watchlist"].sets(watch, set(line.get("watch", [])), text)
-        if "persons" in line:
-            per = {p["normal"] for p in rows.persons if p["kind"] == "PER" and p["source"] == "ner"}
+        if "persons" in line:  # the NER itself; run() calls it only where a name can matter (see test_enrich_run)
+            per = {p.normal for p in find_persons(text) if p.kind == "PER"}
             s["persons (PER)"].sets(per, set(line["persons"]), text)
         lang = langs.setdefault(line["lang"], Score())
         if enr["lang"] == line["lang"]:

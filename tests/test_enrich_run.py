@@ -64,6 +64,15 @@ def test_run_writes_every_table(fresh_db):
     assert {(p.kind, p.normal) for p in rows(fresh_db, persons, message_pk=pk)} >= {("PER", "Айгуль Нурланова")}
 
 
+def test_ner_runs_only_where_a_name_can_matter(fresh_db):
+    """Names in chatter are not worth a millisecond each; names next to a phone, link, amount or call are."""
+    chatter, call = add_messages(fresh_db, ["Вчера видел Сергея Иванова в магазине",
+                                            "Звоните Сергею Иванову, он всё знает"])
+    run(fresh_db)
+    assert rows(fresh_db, persons, message_pk=chatter) == []
+    assert [p.normal for p in rows(fresh_db, persons, message_pk=call)] == ["Сергей Иванов"]
+
+
 def test_only_new_messages_unless_all(fresh_db):
     add_messages(fresh_db, [CAMPAIGN])
     assert run(fresh_db).messages == 1

@@ -9,7 +9,8 @@ Speed: messages are read in chunks and handed in batches to a pool of worker
 processes (two by default, one per core of the target laptop); results come back
 as plain rows and are written with executemany. Copies of one text are common in
 campaigns, so each worker remembers the text-derived results of recent texts and
-reuses them. The slow NER runs only on texts that can contain a name.
+reuses them. The slow NER runs only on texts that can contain a name that matters
+(see `Enricher._from_text`).
 """
 
 from __future__ import annotations
@@ -94,9 +95,13 @@ class Enricher:
         lang, conf = detect_language(text)
         amounts = find_money(text)
         actions = find_actions(text)
-        persons = find_persons(text) if "<name>" in tmpl else []
+        hits = self.matcher.find(text) if self.matcher else []
+        # The NER costs ~1 ms; it runs where a name can matter: a capitalised word in mid-sentence (the
+        # template has <name>) in a message that also carries a phone, link, amount, call or watched name.
+        signals = amounts or actions.cta or hits or "<phone>" in tmpl or "<url>" in tmpl or "<user>" in tmpl
+        persons = find_persons(text) if signals and "<name>" in tmpl else []
         result = (lang, conf, norm, tmpl, digest(norm), digest(tmpl), amounts, offers_payment(text, amounts),
-                  actions, persons, self.matcher.find(text) if self.matcher else [])
+                  actions, persons, hits)
         self._cache[text] = result
         if len(self._cache) > CACHE_TEXTS:
             self._cache.popitem(last=False)
@@ -139,8 +144,14 @@ class Enricher:
 _worker: Enricher | None = None
 
 
+# One BLAS thread per worker: natasha's numpy layers are tiny, and OpenBLAS's own threads fighting the other
+# worker for two cores made the NER twenty times slower.
+_ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
 def _init_worker(watch: Sequence[Entry]) -> None:
     global _worker
+    os.environ.update(_ONE_THREAD)  # before natasha imports numpy in this fresh (spawned) process
     _worker = Enricher(watch)
 
 
