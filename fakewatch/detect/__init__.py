@@ -82,7 +82,7 @@ class DetectParams:
     the ``edge_weight=0.5`` quantile flag on edges; toolkit: ``--min_edge_weight`` (default 1)."""
     max_chance: float | None = 0.01
     """Family-wise probability that an edge is chance: its co-posts must be unlikely (Poisson, Bonferroni over
-    all pairs that co-posted) given how often both accounts post the same clusters over the observed period,
+    the pairs reaching ``min_repetition``) given how often both accounts post the same clusters over the period,
     so busy channels repeating routine headlines are not linked. ``None`` keeps every edge reaching
     ``min_repetition``. CooRTweet: none (``edge_weight`` keeps weights above a quantile instead); toolkit: none."""
     coordination_kinds: tuple[str, ...] = ("text", "link", "phone", "media")

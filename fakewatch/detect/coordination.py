@@ -252,7 +252,10 @@ def coordinate(objects: np.ndarray, accounts: np.ndarray, messages: np.ndarray, 
     ``max_chance`` set, an edge must also be unlikely under chance: the Poisson
     probability of at least its weight given :func:`expected_co_posts` over the
     observed period must be at most ``max_chance`` divided by the number of
-    pairs that co-posted at all (Bonferroni: that many pairs were tested).
+    pairs reaching ``min_repetition`` (Bonferroni: that many edges are tested).
+    The expectation counts a message once per cluster it shares, so text,
+    phone and link twins of one post make it larger: the test errs towards
+    keeping accounts apart.
     """
     objects, accounts = np.asarray(objects, np.int64), np.asarray(accounts, np.int64)
     messages, times = np.asarray(messages, np.int64), np.asarray(times, np.int64)
@@ -283,7 +286,7 @@ def coordinate(objects: np.ndarray, accounts: np.ndarray, messages: np.ndarray, 
         cand = np.flatnonzero(keep)
         expected = expected_co_posts(objects, accounts, keys[cand] // n_acc, keys[cand] % n_acc, window=window,
                                      period=float(times.max() - times.min()))
-        keep[cand] = poisson.sf(weight[cand] - 1, expected) <= max_chance / len(keys)
+        keep[cand] = poisson.sf(weight[cand] - 1, expected) <= max_chance / len(cand)
     first = np.full(len(keys), np.iinfo(np.int64).max)
     np.minimum.at(first, inv, t0)
     last = np.full(len(keys), np.iinfo(np.int64).min)
