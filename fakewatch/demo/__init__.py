@@ -102,7 +102,8 @@ def generate(out_dir: Path | str, *, seed: int = DEFAULT_SEED, messages: int = D
     """Write the scenario for `seed` with about `messages` messages into `out_dir`; returns `out_dir`.
 
     The planted campaigns, sellers, warnings and official statement are the same
-    at every size (about 1,600 messages); `messages` adds ordinary chatter.
+    at every size (about 1,200 messages, so also the smallest corpus); `messages`
+    adds ordinary chatter up to that total.
     `media` decides which media files go into the exports (default: none).
     """
     out = Path(out_dir)

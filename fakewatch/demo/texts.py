@@ -221,8 +221,8 @@ OTHER_URLS: tuple[Callable[[Random], str], ...] = (
 
 # ---------------------------------------------------------------- headlines
 
-_HL_SUBJ = ("В {city}", "В Казахстане", "В Минздраве", "В акимате {city}", "На трассе Алматы — Астана",
-            "В школах {city}", "В Нацбанке", "В МВД", "На рынках {city}", "В пригороде {city}")
+_HL_SUBJ = ("В {city}", "В Казахстане", "В Минздраве", "В акимате {city_of}", "На трассе Алматы — Астана",
+            "В школах {city_of}", "В Нацбанке", "В МВД", "На рынках {city_of}", "В пригороде {city_of}")
 _HL_EVENT = ("ограничат движение на улице {street} из-за ремонта", "подорожал проезд в автобусах",
              "выросли цены на мясо и овощи", "отключат горячую воду на две недели", "открыли новую школу на 1200 мест",
              "предупредили о мошенниках, звонящих от имени банков", "задержали водителя, сбившего пешехода",
@@ -262,10 +262,10 @@ RU_TEMPLATES = (
     "Отдам даром {free_item}, забирать у {landmark}",
     "Потерялась {pet} {color}, откликается на кличку {pet_name}. Район {street}. Нашедшему вознаграждение! {phone}",
     "Найден {found_pet} возле {landmark}, ищем хозяев",
-    "{headline}\n{news_url}",
-    "{headline} {news_url}",
+    "{news}",
+    "{news}",
     "Читали? {news_url}",
-    "Вот, пишут: {headline}. {news_url}",
+    "Вот, пишут: {news}",
     "Завтра обещают {weather}, {weather_tail}",
     "Какая погода сегодня, {weather_q}?",
     "Ищу {job} в {district} районе, график {schedule}, оплата {salary} тг",
@@ -291,15 +291,15 @@ RU_TEMPLATES = (
     "Мы в {district} районе, у нас {local_state}",
     "Поздравляю всех с {holiday}! {wish}",
     "Кто едет в {city2} на выходных? Возьмите {cargo}",
-    "Ищу попутчиков, еду из {city} {day} утром",
+    "Ищу попутчиков из {city_of} {day} утром",
 )
 KK_TEMPLATES = (
-    "Сәлеметсіздер ме! {kk_place} жанында {kk_service} қай жерде бар?",
+    "Сәлеметсіздер ме! {kk_place_cap} жанында {kk_service} қай жерде бар?",
     "Жақсы {kk_specialist} білетіндер бар ма? Кеңес беріңіздерші",
     "Көршілер, {kk_utility} тағы өшіріп тастады, қашан қосатынын кім біледі?",
     "Сатамын: {kk_item}, {kk_condition}, бағасы {price} тг. {phone}",
     "{kk_pet} жоғалды, түсі {kk_color}. Тапқан адамға сыйақы бар! {phone}",
-    "{kk_headline} {news_url}",
+    "{kk_news}",
     "Оқыдыңыздар ма? {news_url}",
     "Ертең {kk_weather} болады дейді",
     "{kk_greeting}, көршілер! {kk_greeting_tail}",
@@ -447,10 +447,27 @@ class Template:
         return "".join(out)
 
 
+def _url_for(rng: Random, headline: str) -> str:
+    """A real outlet's URL for an article with this headline (slug from the headline, as the sites do)."""
+    return OUTLET_URLS[int(rng.random() * len(OUTLET_URLS))][1](rng, slug(headline))
+
+
 def _news_url(rng: Random, ctx: Mapping[str, object]) -> str:
-    domain_maker = OUTLET_URLS[int(rng.random() * len(OUTLET_URLS))][1]
-    words = POOLS["headline"][int(rng.random() * len(POOLS["headline"]))]
-    return domain_maker(rng, slug(words.replace("{city}", "").replace("{street}", "")))
+    return _url_for(rng, _headline(rng, ctx))
+
+
+def _news(rng: Random, ctx: Mapping[str, object]) -> str:
+    """A headline and its article's link, as people paste them."""
+    headline = _headline(rng, ctx)
+    return f"{headline}{rng.choice(_NEWS_JOINS)}{_url_for(rng, headline)}"
+
+
+def _kk_news(rng: Random, ctx: Mapping[str, object]) -> str:
+    headline = _kk_headline(rng, ctx)
+    return f"{headline}{rng.choice(_NEWS_JOINS)}{_url_for(rng, headline)}"
+
+
+_NEWS_JOINS = ("\n", " ", ". ", " 👇 ", "\n\n")
 
 
 def _price(rng: Random, ctx: Mapping[str, object]) -> str:
@@ -463,7 +480,8 @@ def _phone(rng: Random, ctx: Mapping[str, object]) -> str:
 
 def _headline(rng: Random, ctx: Mapping[str, object]) -> str:
     text = rng.choice(POOLS["headline"])
-    return text.replace("{city}", str(ctx["city_gen"][0])).replace("{street}", str(rng.choice(ctx["street"])))
+    return (text.replace("{city}", str(ctx["city"][0])).replace("{city_of}", str(ctx["city_of"][0]))  # type: ignore[index]
+            .replace("{street}", str(rng.choice(ctx["street"]))))  # type: ignore[arg-type]
 
 
 def _kk_headline(rng: Random, ctx: Mapping[str, object]) -> str:
@@ -471,9 +489,13 @@ def _kk_headline(rng: Random, ctx: Mapping[str, object]) -> str:
     return text.replace("{city}", str(ctx["city_nom"][0])).replace("{street}", str(rng.choice(ctx["street"])))
 
 
-_CITY_GENITIVE = {"Алматы": "Алматы", "Астана": "Астане", "Шымкент": "Шымкенте", "Караганда": "Караганде",
-                  "Актобе": "Актобе", "Павлодар": "Павлодаре", "Өскемен": "Усть-Каменогорске", "Атырау": "Атырау",
-                  "Тараз": "Таразе", "Костанай": "Костанае", "Семей": "Семее", "Орал": "Уральске"}
+# Russian needs the city in two cases: "в Астане" (prepositional), "акимат Астаны" (genitive).
+_CITY_IN = {"Алматы": "Алматы", "Астана": "Астане", "Шымкент": "Шымкенте", "Караганда": "Караганде",
+            "Актобе": "Актобе", "Павлодар": "Павлодаре", "Өскемен": "Усть-Каменогорске", "Атырау": "Атырау",
+            "Тараз": "Таразе", "Костанай": "Костанае", "Семей": "Семее", "Орал": "Уральске"}
+_CITY_OF = {"Алматы": "Алматы", "Астана": "Астаны", "Шымкент": "Шымкента", "Караганда": "Караганды",
+            "Актобе": "Актобе", "Павлодар": "Павлодара", "Өскемен": "Усть-Каменогорска", "Атырау": "Атырау",
+            "Тараз": "Тараза", "Костанай": "Костаная", "Семей": "Семея", "Орал": "Уральска"}
 
 
 class Chatter:
@@ -486,9 +508,10 @@ class Chatter:
         self.slots: dict[str, Slot] = dict(POOLS)
         self.slots.update(places)
         self.slots.update(
-            city=(_CITY_GENITIVE[city],), city_gen=(_CITY_GENITIVE[city],), city_nom=(city,),
-            city2=tuple(c for c in CITIES if c != city),
-            news_url=_news_url, price=_price, phone=_phone, other_url=lambda r, c: rng_url(r),
+            city=(_CITY_IN[city],), city_of=(_CITY_OF[city],), city_nom=(city,),
+            city2=tuple(c for c in CITIES if c != city), kk_place_cap=tuple(p[0].upper() + p[1:] for p in KK_PLACE),
+            news_url=_news_url, news=_news, kk_news=_kk_news, price=_price, phone=_phone,
+            other_url=lambda r, c: rng_url(r),
             headline=_headline, kk_headline=_kk_headline,
         )
         self.ru = [Template(t) for t in RU_TEMPLATES]
@@ -496,7 +519,7 @@ class Chatter:
 
     def news_post(self, rng: Random) -> str:
         """A news channel's post: a headline and the link to the outlet's article."""
-        return f"{_headline(rng, self.slots)}\n{_news_url(rng, self.slots)}"
+        return _news(rng, self.slots)
 
     def text(self, rng: Random, lang: str) -> str:
         kazakh = lang == "kk" or (lang == "mix" and rng.random() < 0.5)
