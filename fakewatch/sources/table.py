@@ -154,6 +154,7 @@ def _text(value: Any) -> str | None:
 
 
 def read(ctx: ReadContext) -> Iterator[Record]:
+    """A Chat the first time each (platform, chat_id) appears, and a Message per row."""
     platform_default = str(ctx.options.get("platform") or NAME)
     chat_default = str(ctx.options.get("chat") or (ctx.shown or ctx.path).stem)
     mapping: dict[str, str] | None = None

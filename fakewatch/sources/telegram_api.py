@@ -110,6 +110,7 @@ def _message(post: Any, index: int, ctx: ReadContext, chats: set[str]) -> Iterat
 
 
 def read(ctx: ReadContext) -> Iterator[Record]:
+    """Each chat the first time a post of it appears, and a Message per post; streamed."""
     chats: set[str] = set()
     index = -1
     with ctx.path.open("rb") as fh:

@@ -276,6 +276,7 @@ def _message(entry: _Entry, ordinal: int, chat: str, order: str, zone: tzinfo, c
 
 
 def read(ctx: ReadContext) -> Iterator[Record]:
+    """The chat, then one Message per entry (system lines as kind "service", deleted ones as "deleted")."""
     order = _date_order(ctx)
     zone = _zone(ctx)
     chat = chat_name(ctx)
