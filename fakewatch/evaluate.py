@@ -6,7 +6,8 @@ claim. Messages are compared by identity `(platform, chat_id, message_id)`.
 - messages: precision/recall/F1 of campaign membership, all campaigns pooled;
 - per true campaign, the found campaign that matches it best (highest F1), its
   precision/recall/F1, and whether the true seeder is in that campaign's top 3;
-- coordinated accounts: precision/recall/F1, pooled;
+- coordinated accounts: precision/recall/F1, pooled, and how many of the ordinary
+  members who merely forwarded campaign posts (`unwitting_accounts`) were flagged;
 - target phones (E.164), fake and impersonated domains: how many of the true
   ones appear in any found campaign;
 - benign viral: the share of the truth's benign viral messages put in a campaign.
@@ -99,6 +100,7 @@ def evaluate(findings: Mapping[str, Any], truth: Mapping[str, Any]) -> dict[str,
 
     true_accounts = {a for c in true for a in c.get("coordinated_accounts") or []}
     found_accounts = {a for c in found for a in c.get("coordinated_accounts") or []}
+    unwitting = {a for c in true for a in c.get("unwitting_accounts") or []} - true_accounts
     benign = {_ident(m) for m in truth.get("benign_viral") or []}
     benign_hit = len(benign & all_found)
     return {
@@ -106,7 +108,8 @@ def evaluate(findings: Mapping[str, Any], truth: Mapping[str, Any]) -> dict[str,
         "true_campaigns": len(true),
         "messages": _prf(len(all_found & all_true), len(all_found), len(all_true)),
         "per_campaign": {"mean_f1": sum(p["f1"] for p in per) / len(per) if per else 1.0, "campaigns": per},
-        "accounts": _prf(len(found_accounts & true_accounts), len(found_accounts), len(true_accounts)),
+        "accounts": {**_prf(len(found_accounts & true_accounts), len(found_accounts), len(true_accounts)),
+                     "unwitting_flagged": len(unwitting & found_accounts)},
         "seeders": {"found": seeders_hit, "total": len(true), "share": seeders_hit / len(true) if true else 1.0},
         "phones": _share((p for c in true for p in (c.get("targets") or {}).get("phones") or []),
                          (p for c in found for p in (c.get("targets") or {}).get("phones") or []), _phone),
@@ -138,6 +141,7 @@ def line(result: Mapping[str, Any]) -> str:
     return (f"messages P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f}"
             f" | per-campaign F1 {result['per_campaign']['mean_f1']:.3f}"
             f" | accounts P {a['precision']:.3f} R {a['recall']:.3f} F1 {a['f1']:.3f}"
+            f" (unwitting flagged {a['unwitting_flagged']})"
             f" | seeders top{SEEDER_TOP} {s['found']}/{s['total']} | phones {p['found']}/{p['total']}"
             f" | domains {d['found']}/{d['total']} | impersonated {i['found']}/{i['total']}"
             f" | benign in campaigns {b['found']}/{b['total']}")

@@ -21,6 +21,7 @@ TRUTH = {
         {"id": "A", "kind": "march_call", "messages": [_m("1", i) for i in range(1, 9)] + [_m("Дом", 3, "whatsapp"),
                                                                                            _m("Дом", 4, "whatsapp")],
          "coordinated_accounts": ["telegram:user1", "telegram:user2", "telegram:user3", "whatsapp:+77015550000"],
+         "unwitting_accounts": ["telegram:user99"],
          "seeder": "telegram:user1", "targets": {"persons": ["Динара"], "phones": ["+77015550101"]},
          "domains": [], "impersonates": []},
         {"id": "D", "kind": "fake_article", "messages": [_m("2", i) for i in range(1, 11)],
@@ -65,6 +66,7 @@ def test_known_figures():
     assert r["per_campaign"]["mean_f1"] == pytest.approx((2 * (8 / 11) * 0.8 / (8 / 11 + 0.8) + 2 / 3) / 2)
     # accounts: found {1, 2, 99, 7, 8}, true {1, 2, 3, wa, 7, 8}
     assert r["accounts"]["precision"] == pytest.approx(4 / 5) and r["accounts"]["recall"] == pytest.approx(4 / 6)
+    assert r["accounts"]["unwitting_flagged"] == 1
     assert r["seeders"] == {"found": 1, "total": 2, "share": 0.5}
     assert r["phones"]["found"] == 1 and r["phones"]["total"] == 1  # spacing does not matter
     assert r["domains"]["found"] == 1  # www. does not matter
