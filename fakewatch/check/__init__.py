@@ -153,9 +153,11 @@ class Checker:
         scores = snap.index.query(template(text))
         found = find_links(text)
         self._link_matches(snap, [(ln.url, ln.domain) for ln in found], scores)
+        # Phone parsing is the costliest extractor; without a watchlist nothing could come of it.
+        phones = find_phones(text) if snap.watch else []
         signals = self._link_signals(snap, found) + [
             {"kind": "watchlist_phone", "phone": p.e164, "person": snap.watch[p.e164]}
-            for p in find_phones(text) if p.e164 in snap.watch]
+            for p in phones if p.e164 in snap.watch]
         return self._answer(snap, scores, signals)
 
     def check_url(self, url: str) -> dict:

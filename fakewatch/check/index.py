@@ -10,8 +10,9 @@ Index layout: each distinct template of each campaign is one *variant*. Short
 templates (under the detector's ``EXACT_BELOW``) match by equality only, as in
 detection. Longer ones keep their MinHash signature; for each of the
 ``BANDS`` LSH bands the band's ``ROWS`` values are folded into one 64-bit key
-and the keys are kept sorted, so a query finds the variants sharing a band with
-``BANDS`` binary searches, never a scan. Similarity is the share of equal
+(salted with the band number) and all keys are kept in one sorted array, so a
+query finds the variants sharing a band with one vectorised binary search of its
+``BANDS`` keys, never a scan. Similarity is the share of equal
 signature values, the unbiased estimate of Jaccard similarity detection uses.
 """
 
@@ -31,10 +32,12 @@ _FOLD = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x
 
 
 def band_keys(sig: np.ndarray, bands: int = BANDS, rows: int = ROWS) -> np.ndarray:
-    """One uint64 key per (text, band): shape (len(sig), bands)."""
+    """One uint64 key per (text, band), shape (len(sig), bands); the band number is mixed in, so the keys
+    of all bands can share one sorted array (two equal keys from different bands: odds 2**-64)."""
     with np.errstate(over="ignore"):
         folded = sig.reshape(len(sig), bands, rows) * _FOLD[:rows]
-        return folded.sum(axis=2, dtype=np.uint64)
+        salt = np.arange(1, bands + 1, dtype=np.uint64) * _FOLD[rows % len(_FOLD)]
+        return folded.sum(axis=2, dtype=np.uint64) ^ salt
 
 
 @dataclass
@@ -44,8 +47,8 @@ class CampaignIndex:
     exact: dict[str, set[int]] = field(default_factory=dict)  # template -> campaign numbers
     owner: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # variant -> campaign number
     sigs: np.ndarray = field(default_factory=lambda: np.empty((0, BANDS * ROWS), np.uint64))
-    keys: np.ndarray = field(default_factory=lambda: np.empty((BANDS, 0), np.uint64))  # per band, sorted
-    order: np.ndarray = field(default_factory=lambda: np.empty((BANDS, 0), np.int64))  # variant of each key
+    keys: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint64))  # every band key, sorted
+    variant: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # variant of each key
 
     @classmethod
     def build(cls, variants: list[tuple[str, int]]) -> CampaignIndex:
@@ -59,9 +62,9 @@ class CampaignIndex:
             return index
         index.owner = np.fromiter((c for _t, c in long_pairs), dtype=np.int64, count=len(long_pairs))
         index.sigs = signatures([t for t, _c in long_pairs], num_perm=BANDS * ROWS, k=SHINGLE)
-        keys = band_keys(index.sigs).T  # (bands, variants)
-        index.order = np.argsort(keys, axis=1, kind="stable")
-        index.keys = np.take_along_axis(keys, index.order, axis=1)
+        keys = band_keys(index.sigs).ravel()  # row-major: key i belongs to variant i // BANDS
+        order = np.argsort(keys, kind="stable")
+        index.keys, index.variant = keys[order], order // BANDS
         return index
 
     def __len__(self) -> int:
@@ -74,15 +77,12 @@ class CampaignIndex:
             return found
         sig = signatures([tmpl], num_perm=BANDS * ROWS, k=SHINGLE)
         qkeys = band_keys(sig)[0]
-        hits = []
-        for band in range(BANDS):
-            lo, hi = np.searchsorted(self.keys[band], qkeys[band], side="left"), \
-                np.searchsorted(self.keys[band], qkeys[band], side="right")
-            if hi > lo:
-                hits.append(self.order[band, lo:hi])
-        if not hits:
+        lo = np.searchsorted(self.keys, qkeys, side="left")
+        hi = np.searchsorted(self.keys, qkeys, side="right")
+        shared = np.flatnonzero(hi > lo)
+        if not len(shared):
             return found
-        cand = np.unique(np.concatenate(hits))
+        cand = np.unique(np.concatenate([self.variant[lo[b]:hi[b]] for b in shared]))
         sims = (self.sigs[cand] == sig[0]).mean(axis=1)
         for camp, sim in zip(self.owner[cand].tolist(), sims.tolist()):
             if sim > found.get(camp, 0.0):

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, model_validator
 from fakewatch.web import debunks, queries, schemas
 from fakewatch.web.auth import AuthError, User, create_token, create_user, list_tokens, list_users, \
     revoke_token, set_disabled
-from fakewatch.web.deps import context, public, rate_limited, require_admin, require_user
+from fakewatch.web.deps import context, rate_limited, require_admin, require_user
 from fakewatch.web.jobs import UploadRefused
 from fakewatch.web.search import Filters, search
 from fakewatch.web.views import claim_review_for, downloads, parse_filters
@@ -71,7 +71,7 @@ class TokenBody(BaseModel):
 
 # -- public -------------------------------------------------------------------------------------------------
 
-@router.post("/check", response_model=CheckResponse, dependencies=[Depends(public), Depends(rate_limited)],
+@router.post("/check", response_model=CheckResponse, dependencies=[Depends(rate_limited)],
              tags=["public"])
 async def check(request: Request, body: CheckRequest) -> JSONResponse:
     """Is this message or link part of a known fake campaign? No login; rate-limited per client."""

@@ -116,7 +116,7 @@ async def public(request: Request) -> None:
 
 
 async def rate_limited(request: Request) -> None:
-    """Public check throttle, per client address."""
+    """Open to anyone, throttled per client address (the public check)."""
     allowed, wait = context(request).limiter.allow(client_address(request))
     if not allowed:
         raise HTTPException(429, "too many checks from your address; wait a little",

@@ -48,7 +48,7 @@ def check_page(request: Request):
     return render(request, "check.html", result=None, text="", url="")
 
 
-@router.post("/check", dependencies=[Depends(public), Depends(rate_limited)])
+@router.post("/check", dependencies=[Depends(rate_limited)])
 def check_submit(request: Request, text: Annotated[str, Form()] = "", url: Annotated[str, Form()] = ""):
     # No CSRF token: the public check changes nothing and needs no login.
     checker = context(request).checker
