@@ -88,7 +88,8 @@ def fingerprint_file(path: str | Path, kind: str | None = None) -> Fingerprint:
         vh = video.hash_file(path)
         fp.probes, fp.index = vh.probes, vh.index
         fp.width, fp.height, fp.duration = vh.width, vh.height, vh.duration
-        fp.thumbnail = thumbnail(vh.thumbnail) if vh.thumbnail is not None else None
+        frame = video.still(path, vh.duration / 2)
+        fp.thumbnail = thumbnail(frame) if frame is not None else None
         fp.provenance = provenance.read(path)
         fp.sound = _sound(path)
     else:

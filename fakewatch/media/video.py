@@ -49,7 +49,6 @@ class VideoHashes:
     width: int = 0
     height: int = 0
     frames: int = 0
-    thumbnail: Image.Image | None = None
 
 
 def decode(path: str | Path, fps: float = DENSE_FPS) -> tuple[list[tuple[float, np.ndarray]], int, int]:
@@ -107,8 +106,6 @@ def hash_frames(frames: list[tuple[float, np.ndarray]]) -> VideoHashes:
             out.index.extend((t, x) for x in hashes.index)
             out.probes.extend((t, x) for x in hashes.probes)
     out.duration = frames[-1][0] + (frames[-1][0] - frames[-2][0] if len(frames) > 1 else 0.0)
-    middle = frames[len(frames) // 2][1]
-    out.thumbnail = Image.fromarray(middle[t0:b0, l0:r0])
     return out
 
 
@@ -119,9 +116,13 @@ def hash_file(path: str | Path) -> VideoHashes:
     return out
 
 
-def match_share(probes: list[tuple[float, bytes]], hits: set[bytes]) -> float:
-    """Share of the probe seconds with at least one probe hash in `hits` (hashes found in the other's index)."""
-    seconds: dict[float, bool] = {}
-    for t, h in probes:
-        seconds[t] = seconds.get(t, False) or h in hits
-    return sum(seconds.values()) / len(seconds) if seconds else 0.0
+def still(path: str | Path, at: float) -> Image.Image | None:
+    """The first frame at or after `at` seconds, full size (a keyframe for thumbnails), or None."""
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        if at > 0 and stream.time_base:
+            container.seek(int(at / stream.time_base), stream=stream)
+        for frame in container.decode(stream):
+            if frame.time is None or frame.time + 1e-6 >= at:
+                return frame.to_image()
+    return None
