@@ -90,6 +90,9 @@ def test_store_detector_clusters_edited_copies_and_matches_a_checked_file(fresh_
         thumbs = conn.execute(select(media_files.c.thumbnail)).scalars().all()
     assert size == 3 and members == {"0", "1", "2"} and key.startswith("media:image:")
     assert all(t and t[:2] == b"\xff\xd8" for t in thumbs)  # JPEG thumbnails for the report
+    copies = media_detect.cluster_copies(fresh_db, cid)
+    assert len(copies) == 3 and copies[0].first_seen == datetime(2025, 4, 18, 6, 0)
+    assert media_detect.thumbnail(fresh_db, copies[0].media_id)[:2] == b"\xff\xd8"
     synth.mirror(synth.border(original, 0.1)).save(tmp_path / "check.jpg")
     found = media_detect.match_file(fresh_db, tmp_path / "check.jpg")
     assert found and all(cid in m.clusters for m in found)

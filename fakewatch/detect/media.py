@@ -233,3 +233,43 @@ def thumbnail(engine: Engine, media_id: int) -> bytes | None:
     """JPEG thumbnail (a picture, or a video's middle keyframe) of a stored media file, if hashed."""
     with engine.connect() as conn:
         return conn.execute(select(media_files.c.thumbnail).where(media_files.c.media_id == media_id)).scalar()
+
+
+@dataclass
+class MediaCopy:
+    """One distinct file of a media cluster: where and when it appeared."""
+
+    media_id: int
+    sha256: str
+    kind: str
+    width: int | None
+    height: int | None
+    duration: float | None
+    first_seen: datetime
+    messages: int
+    chats: int
+
+
+def cluster_copies(engine: Engine, cluster_id: int) -> list[MediaCopy]:
+    """The distinct files (copies) behind a media cluster's messages, earliest first, for evidence.
+
+    Each copy's thumbnail is `thumbnail(engine, copy.media_id)`; an identical file posted again is one copy.
+    """
+    copies: dict[str, MediaCopy] = {}
+    chats: dict[str, set[tuple[str, str]]] = {}
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(media_files.c.hashed_as, media_files.c.sha256, media_files.c.kind, media_files.c.width,
+                   media_files.c.height, media_files.c.duration, messages.c.sent_at, messages.c.platform,
+                   messages.c.chat_id)
+            .join(media, media.c.id == media_files.c.media_id)
+            .join(messages, messages.c.id == media.c.message_pk)
+            .join(cluster_members, cluster_members.c.message_pk == messages.c.id)
+            .where(cluster_members.c.cluster_id == cluster_id, media_files.c.error.is_(None))
+            .order_by(messages.c.sent_at)).all()
+    for hashed_as, sha256, kind, width, height, duration, sent_at, platform, chat_id in rows:
+        copy = copies.setdefault(sha256, MediaCopy(hashed_as, sha256, kind, width, height, duration, sent_at, 0, 0))
+        copy.messages += 1
+        chats.setdefault(sha256, set()).add((platform, chat_id))
+        copy.chats = len(chats[sha256])
+    return list(copies.values())
