@@ -30,7 +30,7 @@ from fakewatch.enrich.actions import find_actions
 from fakewatch.enrich.language import detect_language
 from fakewatch.enrich.links import find_links
 from fakewatch.enrich.money import find_money, offers_payment
-from fakewatch.enrich.normalize import normalise, template
+from fakewatch.enrich.normalize import clean, normalise, template
 from fakewatch.enrich.persons import find_persons
 from fakewatch.enrich.phones import find_phones
 from fakewatch.enrich.watchlist import Entry, Matcher, entries, link_persons, name_words
@@ -91,7 +91,8 @@ class Enricher:
         if hit is not None:
             self._cache.move_to_end(text)
             return hit
-        norm, tmpl = normalise(text), template(text)
+        cleaned = clean(text)
+        norm, tmpl = normalise(cleaned, cleaned=True), template(cleaned, cleaned=True)
         lang, conf = detect_language(text)
         amounts = find_money(text)
         actions = find_actions(text)

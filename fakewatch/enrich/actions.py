@@ -168,14 +168,17 @@ def find_actions(text: str) -> Actions:
     text = MENTION_RE.sub(" ", URL_RE.sub(" ", clean(text)[:MAX_CHARS]))  # "t.me/protest_kz" names no protest
     folded = text.translate(_KK_FOLD)
     cta = _CTA_RE.search(folded) is not None
+    protest = _PROTEST_RE.search(folded) is not None
+    if not (cta or protest):
+        return Actions(cta=False, gathering=None)  # most messages: nothing more to look for
     commerce = _COMMERCE_RE.search(folded) is not None
     event = _EVENT_RE.search(folded) is not None and not commerce
     date, when = _date(folded)
     time_ = _time(folded)
     place = _place(text, folded)
-    called = ((_COME_RE.search(folded) is not None and (event or not commerce))
-              or (event and _JOIN_RE.search(folded) is not None)
-              or (_PROTEST_RE.search(folded) is not None and (date or when or time_) and (place or cta)))
+    called = ((cta and _COME_RE.search(folded) is not None and (event or not commerce))
+              or (event and cta and _JOIN_RE.search(folded) is not None)
+              or (protest and (date or when or time_) and (place or cta)))
     if not called:
         return Actions(cta=cta, gathering=None)
     if when is not None:  # report the words as written, not folded

@@ -37,6 +37,14 @@ _WORD = regex.compile(r"\p{L}+")
 _EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _KAZAKH_ONLY = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 _UKRAINIAN_ONLY = set("їєґўЇЄҐЎ")
+# Kazakh typed with Russian letters still shows its function words and endings; without any of them (or a
+# Kazakh letter) a Cyrillic text is Russian and lingua need not be asked.
+_KAZAKH_HINT = regex.compile(
+    r"(?<!\p{L})(?:жане|мен|пен|бен|ушин|бул|осы|деп|емес|жок|керек|бир|биз|сиз|олар|бугин|ертен|кешке|сагат"
+    r"|рахмет|салем|алан\w*|бари\w*|барлыг\w*|жина\w*|кел\w*ндер|туралы|бойынша|жыл\w*)(?!\p{L})"
+    r"|\p{L}{2,}(?:мыз|миз|ныз|низ|ндар|ндер|ныц|нин|дын|дин|гыз|гиз)(?!\p{L})",
+    regex.IGNORECASE,
+)
 
 
 @cache
@@ -55,6 +63,8 @@ def _cyrillic(text: str, words: list[str], letters: int) -> tuple[str, float]:
         return "kk", 0.9
     if letters < SHORT_LETTERS:
         return ("kk", 0.6) if kazakh else ("ru", 0.6)
+    if not kazakh and _KAZAKH_HINT.search(text) is None:
+        return "ru", 0.8  # no Kazakh letter, word or ending: lingua would only confirm it
     top = _detector("cyr").compute_language_confidence_values(text)[0]
     return _CODES[top.language], round(top.value, 3)
 

@@ -147,9 +147,9 @@ def _fold(text: str) -> str:
     return skeleton(text)
 
 
-def normalise(text: str) -> str:
+def normalise(text: str, *, cleaned: bool = False) -> str:
     """The matching form of `text`: NFKC, case-folded, emoji and decoration gone, confusables resolved."""
-    return _fold(clean(text))
+    return _fold(text if cleaned else clean(text))
 
 
 # --- template -------------------------------------------------------------------------------
@@ -191,9 +191,13 @@ def _number(m: regex.Match) -> str:
     return m.group() if 0 < i and j < len(s) and s[i - 1].isalpha() and s[j].isalpha() else " QQNUMQQ "
 
 
-def template(text: str) -> str:
-    """The near-duplicate key of `text`: :func:`normalise` with variable parts replaced by placeholders."""
-    text = clean(text)
+def template(text: str, *, cleaned: bool = False) -> str:
+    """The near-duplicate key of `text`: :func:`normalise` with variable parts replaced by placeholders.
+
+    `cleaned` says `text` already went through :func:`clean` (saves a pass when both forms are wanted).
+    """
+    if not cleaned:
+        text = clean(text)
     text = URL_RE.sub(" QQURLQQ ", text)
     text = MENTION_RE.sub(" QQUSERQQ ", text)
     text = PHONE_LIKE_RE.sub(" QQPHONEQQ ", text)
