@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import threading
 from collections.abc import AsyncIterator
@@ -109,6 +110,13 @@ def _templates() -> Jinja2Templates:
     return templates
 
 
+# Offline by default: FastAPI releases with built-in OpenTelemetry would otherwise record spans and, when
+# FASTAPI_OTEL_AUTO_CONFIGURE is set in the environment, export them; it also costs time on every request.
+_NO_TELEMETRY = ({"telemetry": {"tracing": False, "metrics": False, "logs": False, "operation_spans": False,
+                                "auto_configure": False}}
+                 if "telemetry" in inspect.signature(FastAPI.__init__).parameters else {})
+
+
 def create_app(engine_or_url: Engine | str | None = None, settings: WebSettings | None = None) -> FastAPI:
     """The web app over the store `engine_or_url` (an Engine, a URL, or None for the default store)."""
     engine = engine_or_url if isinstance(engine_or_url, Engine) else open_store(engine_or_url)
@@ -122,7 +130,8 @@ def create_app(engine_or_url: Engine | str | None = None, settings: WebSettings 
 
     app = FastAPI(title="fakewatch", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan,
                   openapi_url="/api/openapi.json",
-                  description="Analyst API of fakewatch (bearer token or session) and the public check.")
+                  description="Analyst API of fakewatch (bearer token or session) and the public check.",
+                  **_NO_TELEMETRY)
     app.state.fw = WebContext(
         engine=engine,
         settings=settings,
