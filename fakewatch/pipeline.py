@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from fakewatch import enrich
 from fakewatch.detect import campaigns
@@ -32,19 +33,22 @@ def investigate(
     *,
     db: str | None = None,
     redact_phones: bool = False,
+    options: dict[str, Any] | None = None,
     progress: Progress | None = None,
 ) -> Path:
     """Run every stage over `paths` and write the outputs into `out_dir`; returns the findings.json path.
 
     Without `db` the store is `out_dir/fakewatch.db`, so re-running on the same inputs adds nothing
     and the outputs are rebuilt from what is already stored. Inputs refused as malformed are listed
-    in findings.json under `refused`; the others are still investigated.
+    in findings.json under `refused`; the others are still investigated. `options` go to ingest
+    (e.g. `{"tz": "Asia/Almaty"}` for WhatsApp exports written in local time).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     tick = progress or (lambda *_: None)
     engine = open_store(db or f"sqlite:///{out / STORE_NAME}")
-    read = ingest(engine, [Path(p) for p in paths], progress=lambda path, n: tick("ingest", n, None))
+    read = ingest(engine, [Path(p) for p in paths], options=options,
+                  progress=lambda path, n: tick("ingest", n, None))
     if not read.files:
         problems = "; ".join(str(e) for e in read.refused) or "no inputs"
         raise InvestigateError(f"nothing to investigate: {problems}")

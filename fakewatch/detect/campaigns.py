@@ -7,24 +7,32 @@ How clusters join
     official notice forwarded by regulars) and never join anything; so do
     clusters whose score comes from harm alone, with no sign of inauthentic
     spread (`INAUTHENTIC_MIN`): regulars warning each other about a fake's
-    phone number. The rest join, transitively, when they share a *strong* key:
+    phone number; and so do clusters of messages that merely share a domain
+    or a phone number when coordinated accounts posted under `GROUP_SHARE` of
+    them. The rest join, transitively, when they share a *strong* key:
 
-    - a coordination group (the detect stage's `coord_groups`) that posted a
-      large share of both clusters (`GROUP_SHARE`);
+    - a coordination group (the detect stage's `coord_groups`) that posted at
+      least `GROUP_SHARE` of both clusters (the group "owns" them);
+    - a coordinated account;
     - a message (the same post can be in a text, a link and a forward cluster);
     - a phone number, a link domain or a forward origin that is specific to
-      suspicious clusters: most of the corpus's messages carrying it are in
-      such clusters (`SPECIFIC_SHARE`), so a hotline, youtube.com or a big news
-      channel never glues two stories together;
+      campaign content: most of the corpus's messages carrying it were posted
+      by coordinated accounts or are copies of what they posted
+      (`SPECIFIC_SHARE`), so a hotline, a real outlet or a big news channel
+      never glues two stories together;
 
     or two *weak* keys at once: a named person and the same narrative (content
     words overlap, `NARRATIVE_MIN`), and then only between clusters that are
     both mostly coordinated (`GROUP_SHARE`), because officials are named in
-    honest news about the same events.
+    honest news about the same events. Keys are tried strongest first, and no
+    key ever merges two components owned by different coordination groups:
+    separate networks stay separate campaigns even when they share a channel.
 
-A campaign's messages are the members of its clusters. It is re-scored as a
-whole; at or above `scoring.REPORT_THRESHOLD` it is reported (codes C1, C2, ...
-by score), else listed as a candidate (K1, K2, ...).
+Which messages a campaign holds is decided per message (`_place_messages`):
+what its coordinated accounts posted, plus ordinary members' copies of content
+those accounts overwhelmingly posted. It is re-scored as a whole; at or above
+`scoring.REPORT_THRESHOLD` it is reported (codes C1, C2, ... by score), else
+listed as a candidate (K1, K2, ...).
 """
 
 from __future__ import annotations
@@ -47,6 +55,9 @@ SPECIFIC_SHARE = 0.5  # a phone/domain/origin joins clusters when at least half 
 NARRATIVE_MIN = 0.35  # Jaccard overlap of content words for "the same narrative"
 SINGLE_PURPOSE_SHARE = 0.8  # an account whose messages are at least this share repeated content is single-purpose
 THIRD_PARTY_MIN_ACCOUNTS = 2  # a number posted by this many accounts that are not the number is third-party
+CONTENT_SHARE = 0.75  # a content cluster this much posted by campaign accounts brings its other copies along
+KEY_KINDS = frozenset({"domain", "phone"})  # clusters of messages sharing a key, not a content
+CONTENT_KINDS = ("text", "media", "forward")  # clusters whose members are copies of one content
 INAUTHENTIC_MIN = 0.1  # least spread score (coordination, speed, freshness, floods) for a cluster to join:
 # harm alone (a warning quoting a fake's phone number, posted by regulars) never pulls a cluster in
 TITLE_CHARS = 90
@@ -86,7 +97,7 @@ class Corpus:
     videos: set[int] = field(default_factory=set)  # pks carrying a video
     lookalikes: dict[str, dict[str, Any]] = field(default_factory=dict)  # domain -> {outlet, method, score, detail}
     corpus_counts: dict[str, int] = field(default_factory=dict)  # account -> messages in the corpus
-    clustered_counts: dict[str, int] = field(default_factory=dict)  # account -> messages in any cluster
+    clustered_counts: dict[str, int] = field(default_factory=dict)  # account -> messages that are copies
     corpus_tg_ids: list[int] = field(default_factory=list)  # sorted Telegram user ids of the corpus
     key_totals: dict[tuple[str, str], int] = field(default_factory=dict)  # (phone|domain|origin, key) -> corpus msgs
     watched_phones: set[str] = field(default_factory=set)  # numbers of people on the watchlist
@@ -127,6 +138,7 @@ class _Measure:
         self.new_id_from = ids[min(len(ids) - 1, int(len(ids) * signals.NEW_ID_QUANTILE))] if len(ids) >= 10 else None
         self.flooders = {cid: {f["account_id"] for f in fl} for cid, fl in corpus.floods.items()}
         self.third_party = self._third_party_phones()
+        self.campaign_cache: dict[str, bool] = {}
 
     def _third_party_phones(self) -> dict[str, set[str]]:
         """E.164 -> accounts that posted it without being it (a WhatsApp account id is its own number),
@@ -140,12 +152,29 @@ class _Measure:
         return {e164: accts for e164, accts in posters.items()
                 if len(accts) >= THIRD_PARTY_MIN_ACCOUNTS or (accts and e164 in self.c.watched_phones)}
 
-    def is_fresh(self, account: str) -> bool:
+    def is_new_id(self, account: str) -> bool:
         number = signals.telegram_user_number(account)
-        if self.new_id_from is not None and number is not None and number >= self.new_id_from:
+        return self.new_id_from is not None and number is not None and number >= self.new_id_from
+
+    def is_fresh(self, account: str) -> bool:
+        if self.is_new_id(account):
             return True
         total = self.c.corpus_counts.get(account, 0)
         return total > 0 and self.c.clustered_counts.get(account, 0) >= SINGLE_PURPOSE_SHARE * total
+
+    def campaign_members(self, cluster: Cluster) -> list[tuple[int, bool]]:
+        """(message, whether it is campaign content) for each member of `cluster` (see `_place_messages`)."""
+        flooders = self.flooders.get(cluster.id, set())
+        ours = [self.campaign_account(self.c.msgs[pk].account, flooders) for pk in cluster.members]
+        copies = cluster.kind not in KEY_KINDS and sum(ours) >= CONTENT_SHARE * len(ours)
+        return [(pk, copies or mine) for pk, mine in zip(cluster.members, ours)]
+
+    def campaign_account(self, account: str | None, flooders: set[str]) -> bool:
+        if not account:
+            return False
+        if account not in self.campaign_cache:
+            self.campaign_cache[account] = account in self.c.group_of or self.is_fresh(account)
+        return self.campaign_cache[account] or account in flooders
 
     def parts(self, pks: Sequence[int], cluster_ids: Iterable[int]) -> scoring.ScoreParts:
         msgs = [self.c.msgs[pk] for pk in pks]
@@ -185,8 +214,11 @@ def busiest_hour_chats(msgs: Sequence[Msg]) -> int:
 
 
 class _Union:
-    def __init__(self, items: Iterable[int]) -> None:
-        self.parent = {i: i for i in items}
+    """Union-find over clusters that never merges two components owned by different coordination groups."""
+
+    def __init__(self, owners: dict[int, int | None]) -> None:
+        self.parent = {i: i for i in owners}
+        self.groups: dict[int, set[int]] = {i: ({g} if g is not None else set()) for i, g in owners.items()}
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -194,11 +226,13 @@ class _Union:
             i = self.parent[i]
         return i
 
-    def join(self, items: Sequence[int]) -> None:
-        for other in items[1:]:
-            a, b = self.find(items[0]), self.find(other)
-            if a != b:
-                self.parent[max(a, b)] = min(a, b)
+    def join(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb or (self.groups[ra] and self.groups[rb] and not self.groups[ra] & self.groups[rb]):
+            return
+        keep, gone = min(ra, rb), max(ra, rb)
+        self.parent[gone] = keep
+        self.groups[keep] |= self.groups.pop(gone)
 
 
 def content_words(text: str) -> set[str]:
@@ -206,24 +240,30 @@ def content_words(text: str) -> set[str]:
 
 
 def assemble(corpus: Corpus) -> list[Draft]:
-    """Campaign drafts, best first: join suspicious clusters on shared keys, then score each whole."""
+    """Campaign drafts, best first: join suspicious clusters on shared keys, place each message, score each whole."""
     measure = _Measure(corpus)
     suspicious: dict[int, scoring.ScoreParts] = {}
     for cid, cl in corpus.clusters.items():
         parts = measure.parts(cl.members, [cid])
+        if cl.kind in KEY_KINDS and parts.coordination < GROUP_SHARE:
+            continue  # messages merely sharing a domain or a number, mostly posted by ordinary members
         if scoring.score(parts) >= scoring.CANDIDATE_THRESHOLD and scoring.spread(parts) >= INAUTHENTIC_MIN:
             suspicious[cid] = parts
-    union = _Union(suspicious)
-    for items in _shared_keys(corpus, suspicious).values():
-        if len(items) > 1:
-            union.join(sorted(items))
+    union = _Union({cid: _owner(corpus, corpus.clusters[cid]) for cid in suspicious})
+    for _key, cids in sorted(_shared_keys(corpus, measure, suspicious).items(), key=lambda kv: _KEY_ORDER[kv[0][0]]):
+        ordered = sorted(cids)
+        for other in ordered[1:]:
+            union.join(ordered[0], other)
     _join_narratives(corpus, suspicious, union)
     components: dict[int, list[int]] = defaultdict(list)
     for cid in suspicious:
         components[union.find(cid)].append(cid)
+    placed = _place_messages(corpus, measure, suspicious, union)
     drafts = []
-    for cids in components.values():
-        pks = sorted({pk for cid in cids for pk in corpus.clusters[cid].members})
+    for root, cids in components.items():
+        pks = sorted(placed.get(root, ()))
+        if not pks:
+            continue
         parts = measure.parts(pks, cids)
         draft = Draft(clusters=sorted(cids), pks=pks, score=scoring.score(parts), parts=parts)
         if draft.score >= scoring.CANDIDATE_THRESHOLD:
@@ -233,34 +273,74 @@ def assemble(corpus: Corpus) -> list[Draft]:
     return drafts
 
 
-def _owning_groups(corpus: Corpus, cluster: Cluster) -> set[int]:
+_KEY_ORDER = {"group": 0, "account": 1, "message": 2, "phone": 3, "domain": 4, "origin": 5}
+
+
+def _owner(corpus: Corpus, cluster: Cluster) -> int | None:
+    """The coordination group that posted at least `GROUP_SHARE` of the cluster, if one did."""
     counts = Counter(corpus.group_of.get(corpus.msgs[pk].account or "") for pk in cluster.members)
-    return {g for g, n in counts.items() if g is not None and n >= GROUP_SHARE * len(cluster.members)}
+    counts.pop(None, None)
+    if not counts:
+        return None
+    group, n = counts.most_common(1)[0]
+    return group if n >= GROUP_SHARE * len(cluster.members) else None
 
 
-def _shared_keys(corpus: Corpus, suspicious: dict[int, scoring.ScoreParts]) -> dict[tuple[str, Any], set[int]]:
+def _place_messages(corpus: Corpus, measure: _Measure, suspicious: dict[int, scoring.ScoreParts],
+                    union: _Union) -> dict[int, set[int]]:
+    """Which campaign (component root) each message belongs to.
+
+    A message counts when a campaign account posted it (coordinated, new or single-purpose, or
+    flooding that cluster), or when it is a copy in a content cluster (same text, media, URL or
+    forward origin) that campaign accounts overwhelmingly posted (`CONTENT_SHARE`): the campaign's
+    reach through ordinary members. Messages that only share a key (a phone number, a domain) with
+    the campaign, such as warnings quoting the fake, do not count. A message posted by a
+    coordination group's account goes to that group's campaign, so a channel that fed several
+    networks is split between them.
+    """
+    home = {g: root for root, groups in union.groups.items() for g in groups}
+    placed: dict[int, set[int]] = defaultdict(set)
+    for cid in suspicious:
+        cluster = corpus.clusters[cid]
+        root = union.find(cid)
+        for pk, counts in measure.campaign_members(cluster):
+            if counts:
+                group = corpus.group_of.get(corpus.msgs[pk].account or "")
+                placed[home.get(group, root) if group is not None else root].add(pk)
+    seen: dict[int, int] = {}
+    for root in sorted(placed, key=lambda r: -len(placed[r])):
+        placed[root] = {pk for pk in placed[root] if seen.setdefault(pk, root) == root}
+    return placed
+
+
+def _shared_keys(corpus: Corpus, measure: _Measure,
+                 suspicious: dict[int, scoring.ScoreParts]) -> dict[tuple[str, Any], set[int]]:
     """Strong join keys -> the suspicious clusters that carry them."""
     keys: dict[tuple[str, Any], set[int]] = defaultdict(set)
     carried: dict[tuple[str, str], set[int]] = defaultdict(set)  # specific-key candidates -> member pks
-    for cid in suspicious:
+    for cid, parts in suspicious.items():
         cluster = corpus.clusters[cid]
-        for group in _owning_groups(corpus, cluster):
-            keys[("group", group)].add(cid)
-        for pk in cluster.members:
+        owner = _owner(corpus, cluster)
+        if owner is not None:
+            keys[("group", owner)].add(cid)
+        for pk, counts in measure.campaign_members(cluster):
             keys[("message", pk)].add(cid)
             m = corpus.msgs[pk]
+            if m.account in corpus.group_of:
+                keys[("account", m.account)].add(cid)
             found = [("phone", p.e164) for p in corpus.phones.get(pk, ())]
             found += [("domain", d) for d in corpus.domains.get(pk, ())]
             if m.forwarded_from_id or m.forwarded_from:
                 found.append(("origin", m.forwarded_from_id or m.forwarded_from or ""))
             for key in found:
                 keys[key].add(cid)
-                carried[key].add(pk)
-    for key, pks in carried.items():
-        total = corpus.key_totals.get(key, len(pks))
+                if counts:
+                    carried[key].add(pk)
+    for key in [k for k in keys if k[0] in ("phone", "domain", "origin")]:
         if key[0] == "domain" and key[1] in corpus.lookalikes:
             continue
-        if len(pks) < SPECIFIC_SHARE * total:
+        campaign_like = len(carried.get(key, ()))
+        if not campaign_like or campaign_like < SPECIFIC_SHARE * corpus.key_totals.get(key, campaign_like):
             del keys[key]
     return keys
 
@@ -278,7 +358,7 @@ def _join_narratives(corpus: Corpus, suspicious: dict[int, scoring.ScoreParts], 
         for i, a in enumerate(cids):
             for b in cids[i + 1:]:
                 if union.find(a) != union.find(b) and _jaccard(words[a], words[b]) >= NARRATIVE_MIN:
-                    union.join([a, b])
+                    union.join(a, b)
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
@@ -514,8 +594,8 @@ def load(engine: Engine, *, min_size: int = 2) -> Corpus:
         _match_outlets(engine, corpus, hosts)
         corpus.corpus_counts = dict(conn.execute(
             select(m.c.account_id, func.count()).where(m.c.account_id.is_not(None)).group_by(m.c.account_id)).all())
-        clustered = Counter(msgs[pk].account for pk in {pk for c in clusters.values() for pk in c.members}
-                            if msgs[pk].account)
+        copied = {pk for c in clusters.values() if c.kind in CONTENT_KINDS for pk in c.members}
+        clustered = Counter(msgs[pk].account for pk in copied if msgs[pk].account)
         corpus.clustered_counts = dict(clustered)
         corpus.corpus_tg_ids = sorted(n for a in corpus.corpus_counts if (n := signals.telegram_user_number(a)))
         totals: dict[tuple[str, str], int] = {}
