@@ -6,8 +6,9 @@ on Saturday 26 April four campaigns, each run by its own network of fresh
 accounts posting in bursts of minutes across many chats, in waves over days.
 Hard negatives sit next to them: sellers repeating their own phone number across
 chats for a week, honest questions about the march, warnings that quote the
-fakes' phones and domains, and an official statement that long-standing members
-forward everywhere over two days (benign viral content).
+fakes' phones and domains, an official statement that long-standing members
+forward everywhere over two days, and a missing-child alert that spreads through
+the city's chats within hours with the mother's phone (both benign viral content).
 
 Ordinary chatter is not held here: `chatter()` makes a chat's chatter on demand
 from a per-chat random stream, so a million-message corpus never sits in memory.
@@ -461,6 +462,31 @@ def _official(b: _Builder, chats: list[ChatSpec]) -> None:
             b.add(chat, Post(ts, member, texts.OFFICIAL_STATEMENT, forwarded_from=OFFICIAL[0], tag="benign"))
 
 
+def _missing_child(b: _Builder, chats: list[ChatSpec]) -> None:
+    """A missing-child alert: benign, but a burst across chats with a third party's phone and a call to act."""
+    rng = b.rng
+    groups = [c for c in chats if c.is_group and c.members]
+    local = [c for c in groups if c.city == "Алматы"]
+    mother = b.phone()
+    start = b.local(20, 16, 40)
+    first = rng.choice(local)
+    poster = _established(first, rng)
+    text = texts.MISSING_CHILD[0].format(school=137, time="13:30", phone=texts.format_phone(mother, 1))
+    b.add(first, Post(start, poster, text, tag="benign"))
+    for _ in range(45):
+        chat = rng.choice(local if rng.random() < 0.6 else groups)
+        member = _established(chat, rng)
+        ts = start + 120 + int(rng.expovariate(1 / 2400)) % (6 * 3600)
+        if chat.platform == "telegram" and rng.random() < 0.7:
+            b.add(chat, Post(ts, member, text, forwarded_from=poster.name or "Deleted Account", tag="benign"))
+        else:  # retyped or pasted in other words, the phone as the sender writes numbers
+            variant = rng.choice(texts.MISSING_CHILD).format(
+                school=137, time="13:30", phone=texts.format_phone(mother, rng.randrange(8)))
+            b.add(chat, Post(ts, member, variant, tag="benign"))
+    for chat in rng.sample(local, 3):
+        b.add(chat, Post(start + 7 * 3600 + rng.randrange(3600), _established(chat, rng), rng.choice(texts.MISSING_FOUND)))
+
+
 # ---------------------------------------------------------------- campaigns
 
 
@@ -742,6 +768,7 @@ def build(seed: int, messages: int) -> Scenario:
     nets = _campaigns(b)
     _sellers(b, chats)
     _official(b, chats)
+    _missing_child(b, chats)
     _run_campaigns(b, chats, nets)
     campaigns = [n.truth for n in nets]
     _march_talk(b, chats, campaigns)
