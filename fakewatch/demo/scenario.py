@@ -41,6 +41,7 @@ HOUR_WEIGHTS = (1, 0.5, 0.3, 0.2, 0.2, 0.4, 1.5, 3, 5, 6, 6, 6, 7, 6, 6, 6, 6, 7
 HOUR_CUM = list(accumulate(HOUR_WEIGHTS))
 CHATTER_MEDIA_SHARE = 0.08  # photos, voice notes, stickers and videos among ordinary messages
 REPLY_SHARE = 0.12
+STRAGGLERS = 3  # campaign posts per wave that come hours after the burst rather than within its minutes
 
 
 def unix(moment: datetime) -> int:
@@ -712,6 +713,8 @@ def _run_campaigns(b: _Builder, chats: list[ChatSpec], nets: list[_Network]) -> 
                 acc = active[k % len(active)]
                 chat = rng.choice(net.chats)
                 ts = start + 60 + int(rng.random() * span)
+                if k >= count - STRAGGLERS:  # a few posts trail the burst by hours, in no hurry
+                    ts = start + rng.randrange(3600, 10 * 3600)
                 forwarded = None
                 if rng.random() < 0.2:
                     forwarded = truth.seeder.name if truth.id == "C" else CAMPAIGN_CHANNEL
