@@ -521,7 +521,8 @@ class _Network:
     chats: list[ChatSpec]
 
 
-def _network(b: _Builder, code: str, kind: str, title: str, size: int, deleted: int = 0) -> list[Account]:
+def _network(b: _Builder, size: int, deleted: int = 0) -> list[Account]:
+    """A campaign's fresh Telegram accounts (high ids); the first `deleted` were deleted before the export."""
     rng = b.rng
     accounts = []
     for i in range(size):
@@ -565,7 +566,7 @@ def _campaigns(b: _Builder) -> list[_Network]:
          [(19, 9, 0), (21, 13, 30), (23, 17, 40), (25, 9, 15)], 26),
     )
     for code, kind, title, size, deleted, waves, per_wave in specs:
-        accounts = _network(b, code, kind, title, size, deleted)
+        accounts = _network(b, size, deleted)
         persons: list[str] = []
         phones: list[str] = []
         domains: list[str] = []
