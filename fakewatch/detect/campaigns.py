@@ -28,6 +28,11 @@ How clusters join
     key ever merges two components owned by different coordination groups:
     separate networks stay separate campaigns even when they share a channel.
 
+A campaign's coordinated accounts are those of its coordination groups plus any
+account that posted its content at least `MIN_PARTICIPATION` times (ordinary
+members who pass a fake on do it once); its seeders are those accounts in the
+order they first posted (`rank_seeders`).
+
 Which messages a campaign holds is decided per message (`_place_messages`):
 what its coordinated accounts posted, plus ordinary members' copies of content
 those accounts overwhelmingly posted. It is re-scored as a whole; at or above
@@ -60,6 +65,8 @@ KEY_KINDS = frozenset({"domain", "phone"})  # clusters of messages sharing a key
 CONTENT_KINDS = ("text", "media", "forward")  # clusters whose members are copies of one content
 INAUTHENTIC_MIN = 0.1  # least spread score (coordination, speed, freshness, floods) for a cluster to join:
 # harm alone (a warning quoting a fake's phone number, posted by regulars) never pulls a cluster in
+MIN_PARTICIPATION = 2  # campaign messages that make an account one of the campaign's own, group or not
+SEEDERS_KEPT = 10
 TITLE_CHARS = 90
 VIDEO_KINDS = frozenset({"video_file", "video_message", "animation", "video"})
 Progress = Callable[[str, int, int | None], None]
@@ -365,22 +372,25 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def rank_seeders(corpus: Corpus, cluster_ids: Sequence[int], msgs: Sequence[Msg]) -> list[str]:
-    """Accounts most likely to have seeded the campaign: the detect stage's per-cluster seeder ranks,
-    weighted by cluster size; the campaign's earliest posters break ties and fill in when detect named none."""
+def rank_seeders(corpus: Corpus, cluster_ids: Sequence[int], msgs: Sequence[Msg], coordinated: set[str]) -> list[str]:
+    """Accounts most likely to have seeded the campaign, best first.
+
+    The campaign's own accounts (`coordinated`) come first, in the order they first posted its
+    content: the seeder is who put it out before the network amplified it. Other posters follow,
+    ranked by the detect stage's per-cluster seeder ranks weighted by cluster size, then by time.
+    """
+    first: dict[str, datetime] = {}
+    for m in sorted(msgs, key=lambda m: m.sent_at):
+        if m.account:
+            first.setdefault(m.account, m.sent_at)
     points: Counter[str] = Counter()
     for cid in cluster_ids:
         size = len(corpus.clusters[cid].members)
         for account, rank in corpus.seeders.get(cid, ()):
             points[account] += size / max(1, rank)
-    first: dict[str, datetime] = {}
-    for m in sorted(msgs, key=lambda m: m.sent_at):
-        if m.account:
-            first.setdefault(m.account, m.sent_at)
-    if not points:
-        return list(first)[:10]
-    ranked = sorted(points, key=lambda a: (-points[a], first.get(a, datetime.max)))
-    return ranked[:10]
+    own = sorted((a for a in first if a in coordinated), key=lambda a: first[a])
+    others = sorted((a for a in first if a not in coordinated), key=lambda a: (-points[a], first[a]))
+    return (own + others)[:SEEDERS_KEPT]
 
 
 def describe(corpus: Corpus, measure: _Measure, draft: Draft) -> None:
@@ -394,8 +404,8 @@ def describe(corpus: Corpus, measure: _Measure, draft: Draft) -> None:
 
     account_msgs = Counter(m.account for m in msgs if m.account)
     accounts = [a for a, _ in account_msgs.most_common()]
-    coordinated = sorted(a for a in accounts if a in corpus.group_of)
-    seeders = rank_seeders(corpus, draft.clusters, msgs)
+    coordinated = sorted(a for a in accounts if a in corpus.group_of or account_msgs[a] >= MIN_PARTICIPATION)
+    seeders = rank_seeders(corpus, draft.clusters, msgs, set(coordinated))
     chats = [c for c, _ in Counter(m.chat for m in msgs).most_common()]
 
     phone_rows = [p for pk in draft.pks for p in corpus.phones.get(pk, ())]
@@ -498,7 +508,7 @@ def _evidence(corpus: Corpus, measure: _Measure, draft: Draft, msgs: list[Msg], 
                               {"account": f["account_id"], "chats": f["chats"]}))
     groups: dict[str, list[str]] = defaultdict(list)
     for a in draft.data["coordinated_accounts"]:
-        groups[str(corpus.group_of[a])].append(a)
+        groups[str(corpus.group_of.get(a, "of repeat posters"))].append(a)
     found += [e for e in (
         signals.seeders(seeders, msgs),
         signals.forward_origins(msgs),
