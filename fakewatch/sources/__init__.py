@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from . import table, telegram, telegram_api, whatsapp
+from . import table, telegram, telegram_api, web, whatsapp
 from .base import ReadContext, ReadError, Record
 
 # Tried in this order by `detect`; a new format is one module here (web pages: `sources/web.py`).
-SOURCES: list[ModuleType] = [telegram, telegram_api, whatsapp, table]
+SOURCES: list[ModuleType] = [telegram, telegram_api, whatsapp, table, web]
 SNIFF_BYTES = 64 * 1024
 
 

@@ -7,7 +7,8 @@ look-alike domains found, and the tracker ids pages carry.
   package, not copied here, so a newer release brings a newer list.
 - `pages` keeps the raw bytes of every page exactly as read or fetched, with
   their SHA-256, next to what was extracted from them.
-- `lookalikes` and `trackers` are rebuilt whole by the detector.
+- `trackers` are read from each page as it is stored; `lookalikes` is rebuilt
+  whole by the detector on every run.
 """
 
 from sqlalchemy import (
