@@ -343,17 +343,29 @@ def serve(
     data_dir: Annotated[Optional[Path], typer.Option("--data-dir", envvar="FAKEWATCH_WEB_DIR",
                                                      help="Uploads, run outputs, cookie key")] = None,
     allow_fetch: Annotated[bool, typer.Option("--allow-fetch", help="Let the public check fetch submitted URLs")] = False,
+    workers: Annotated[int, typer.Option("--workers", min=1,
+                                         help="Server processes (each keeps its own check index and rate limits)")] = 1,
 ) -> None:
     """Run the analyst web UI, the API and the public check page."""
+    import os
+
     import uvicorn
 
     from fakewatch.web import create_app
     from fakewatch.web.settings import WebSettings
 
     settings = WebSettings.from_env(data_dir=data_dir, allow_fetch=allow_fetch or None)
-    web = create_app(engine_for(db), settings)
+    engine = engine_for(db)  # migrated once here, before any worker starts
+    settings.signing_key()  # likewise the cookie key, so every worker signs with the same one
     err.print(f"fakewatch serving on http://{escape(host)}:{port}/ (data in {escape(str(settings.data_dir))})")
-    uvicorn.run(web, host=host, port=port, log_level="warning", proxy_headers=settings.trust_proxy)
+    if workers == 1:
+        uvicorn.run(create_app(engine, settings), host=host, port=port, log_level="warning",
+                    proxy_headers=settings.trust_proxy)
+        return
+    os.environ.update(FAKEWATCH_DB=engine.url.render_as_string(hide_password=False),
+                      FAKEWATCH_WEB_DIR=str(settings.data_dir), FAKEWATCH_ALLOW_FETCH=str(settings.allow_fetch))
+    uvicorn.run("fakewatch.web.app:app_from_env", factory=True, workers=workers, host=host, port=port,
+                log_level="warning", proxy_headers=settings.trust_proxy)
 
 
 @user_app.command("add")

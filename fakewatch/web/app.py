@@ -123,8 +123,10 @@ def create_app(engine_or_url: Engine | str | None = None, settings: WebSettings 
     settings = settings or WebSettings.from_env()
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Messages ingested from the command line reach the search index without delaying start-up.
+        # Messages ingested from the command line reach the search index, and the check's index is built,
+        # without delaying start-up.
         threading.Thread(target=search_sync, args=(engine,), name="fakewatch-fts", daemon=True).start()
+        threading.Thread(target=app.state.fw.checker.snapshot, name="fakewatch-check", daemon=True).start()
         yield
         app.state.fw.jobs.stop()
 
@@ -173,3 +175,8 @@ def create_app(engine_or_url: Engine | str | None = None, settings: WebSettings 
         return render(request, "error.html", status_code=404, title="Not found", detail=str(exc))
 
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app over FAKEWATCH_DB with FAKEWATCH_* settings: the factory each `serve --workers` process calls."""
+    return create_app(None, WebSettings.from_env())

@@ -61,8 +61,16 @@ class WebSettings:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         path = self.data_dir / "secret_key"
         if not path.exists():
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            # Written under a private name and linked into place: a second process never reads a half-written key.
+            draft = self.data_dir / f".secret_key.{os.getpid()}"
+            fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w") as fh:
                 fh.write(secrets.token_urlsafe(48))
+            try:
+                os.link(draft, path)
+            except FileExistsError:
+                pass  # another process made it first; use theirs
+            finally:
+                draft.unlink()
         self.secret_key = path.read_text().strip()
         return self.secret_key
