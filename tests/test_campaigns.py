@@ -154,3 +154,39 @@ def test_warnings_quoting_a_fake_phone_stay_out():
     corpus.texts[warning[0]] = "Осторожно, фейк: не звоните по номеру +7 701 555 0101"
     drafts = assemble(corpus)
     assert all(6 not in d.clusters for d in drafts if d.reported)
+
+
+def test_two_networks_sharing_a_channel_stay_two_campaigns():
+    corpus = scenario()
+    others = [f"telegram:user{9_100_000 + i}" for i in range(4)]
+    start = max(corpus.msgs) + 1
+    rows = {}
+    for i in range(10):  # a second network's own announcement
+        rows[start + i] = Msg(start + i, others[i % 4], f"telegram:{300 + i}", T0 + timedelta(days=1, minutes=2 * i))
+    bridge = list(range(start + 10, start + 18))  # both networks forward from one channel
+    for j, pk in enumerate(bridge):
+        author = (others if j % 2 else [f"telegram:user{9_000_000 + i}" for i in range(4)])[j % 4]
+        rows[pk] = Msg(pk, author, f"telegram:{400 + j}", T0 + timedelta(days=2, minutes=j), "Channel", None)
+    corpus.msgs.update(rows)
+    corpus.clusters[7] = Cluster(7, "text", "second", list(range(start, start + 10)), start)
+    corpus.clusters[8] = Cluster(8, "forward", "name:Channel", bridge, bridge[0])
+    corpus.texts[start] = "Другой нарратив о выплатах"
+    corpus.group_of.update({a: 2 for a in others})
+    corpus.corpus_counts.update({a: 5 for a in others})
+    reported = [d for d in assemble(corpus) if d.reported]
+    assert len(reported) == 2
+    by_group = {corpus.group_of[corpus.msgs[d.pks[0]].account]: set(d.pks) for d in reported}
+    assert {pk for pk in bridge if corpus.msgs[pk].account in others} <= by_group[2]
+    assert {pk for pk in bridge if corpus.msgs[pk].account not in others} <= by_group[1]
+
+
+def test_repeat_posters_outside_groups_count_as_campaign_accounts():
+    corpus = scenario()
+    helper = "telegram:user9000099"
+    extra = [pk for pk in corpus.clusters[1].members[:2]]
+    for pk in extra:
+        m = corpus.msgs[pk]
+        corpus.msgs[pk] = Msg(pk, helper, m.chat, m.sent_at, lang=m.lang)
+    corpus.corpus_counts[helper] = 2
+    [c] = [d for d in assemble(corpus) if d.reported]
+    assert helper in c.data["coordinated_accounts"] and helper not in corpus.group_of
