@@ -29,6 +29,7 @@ _KINDS = {"service": "service", "unsupported": "unsupported"}
 _CHAT_ITEMS = ("chats.list.item", "left_chats.list.item")
 _RENAMED = {f"{group}.messages.item": "messages.item" for group in _CHAT_ITEMS}
 _CHAT_FIELDS = {f"{group}.{key}" for group in _CHAT_ITEMS for key in ("id", "name", "type")}
+_WATCHED = {*_RENAMED, *_CHAT_ITEMS, *_CHAT_FIELDS, "messages"}
 _BUFFER = 1 << 16
 _MAX_NUMBER = 2**63  # sizes and dimensions beyond a 64-bit integer column are nonsense, dropped
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -295,9 +296,12 @@ class _Tracker:
         self.waiting: list[Chat] = []  # chats to yield before the next message (or at the end)
 
     def follow(self, events: Iterator[tuple[str, str, Any]]) -> Iterator[tuple[str, str, Any]]:
-        renamed = _RENAMED
+        renamed, watched = _RENAMED, _WATCHED
         for event in events:
             prefix = event[0]
+            if prefix not in watched:  # most events: inside a message, passed on untouched
+                yield event
+                continue
             if prefix in renamed:
                 if event[1] == "start_map":
                     self.index += 1
