@@ -33,7 +33,8 @@ def demo(tmp_path_factory):
     folder = tmp_path_factory.mktemp("demo")
     generate(folder / "scenario", seed=SEED, messages=MESSAGES)
     engine = open_store(f"sqlite:///{folder / 'store.db'}")
-    ingest(engine, [p for p in inputs(folder / "scenario") if p.name != "web"])
+    # the scenario's WhatsApp phones wrote Almaty time, as the analyst would tell ingest with --tz
+    ingest(engine, [p for p in inputs(folder / "scenario") if p.name != "web"], options={"tz": "Asia/Almaty"})
     enrich.run(engine, workers=1)
     report = run(engine)
     truth = json.loads((folder / "scenario" / "truth.json").read_text(encoding="utf-8"))
@@ -62,7 +63,7 @@ def test_planted_campaign_accounts_are_coordinated_and_nobody_else(demo):
     recall = len(found & planted) / len(planted)
     print(f"demo: {len(found & planted)}/{len(planted)} planted accounts coordinated ({recall:.0%}), "
           f"{len(found - planted)} others; {demo['report']}")
-    assert recall >= 0.75
+    assert recall >= 0.85
     assert found <= planted  # ordinary chatter, sellers and forwarders are never in a group
     for campaign in demo["truth"]["campaigns"]:
         # one campaign's accounts land mostly in one group
