@@ -171,3 +171,39 @@ def test_lone_surrogate_escape_is_refused_with_byte_offset(fresh_db, tmp_path):
                     '"date_unixtime": "1744974000", "from_id": "user1", "text": "a\\udc00b"}]}')
     (refused,) = ingest(fresh_db, [path]).refused
     assert refused.position.startswith("byte ") and "malformed JSON" in refused.problem
+
+
+def test_a_source_with_records_of_its_own_stores_them_in_the_file_transaction(fresh_db, tmp_path, monkeypatch):
+    """The extension point web pages use: records other than Chat/Message go to the source's store()."""
+    from types import SimpleNamespace
+
+    from fakewatch import sources
+    from fakewatch.model import Chat
+
+    stored: list = []
+
+    def read(ctx):
+        yield Chat("web", "example.kz")
+        yield {"page": ctx.path.name}
+        if ctx.path.name == "bad.page":
+            raise ctx.fail("line 3", "broken page")
+
+    def store(conn, records, input_id):
+        stored.extend((r["page"], input_id) for r in records)
+        return len(records)
+
+    fake = SimpleNamespace(NAME="fakepage", sniff=lambda path, head: path.suffix == ".page", read=read, store=store)
+    monkeypatch.setattr(sources, "SOURCES", [fake, *sources.SOURCES])
+    (tmp_path / "good.page").write_text("x")
+    (tmp_path / "bad.page").write_text("x")
+    report = ingest(fresh_db, [tmp_path / "good.page", tmp_path / "bad.page"])
+    assert report.added == 1 and [f.format for f in report.files] == ["fakepage"]
+    assert report.refused[0].position == "line 3"
+    assert [page for page, _ in stored] == ["good.page"]  # bad.page raised before its batch was stored
+    with fresh_db.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(chats)).scalar_one() == 1
+
+
+def test_cli_map_needs_column_equals_field(tmp_path):
+    result = CliRunner().invoke(app, ["ingest", str(tmp_path), "--map", "author_id", "--db", str(tmp_path / "s.db")])
+    assert result.exit_code == 2 and "COLUMN=FIELD" in result.output
