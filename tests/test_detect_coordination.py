@@ -67,7 +67,7 @@ def test_busy_accounts_repeating_routine_content_are_not_linked_by_chance():
     assert (raw.a.tolist(), raw.b.tolist()) == ([0, 2], [1, 3])  # the channels do meet, repeatedly
     edges = co.coordinate(objects, accounts, messages, times, window=300, min_repetition=2)
     assert (edges.a.tolist(), edges.b.tolist()) == ([2], [3])
-    expected = co.expected_co_posts(objects, accounts, np.array([0, 2]), np.array([1, 3]), window=300,
+    expected = co.expected_co_posts(objects, accounts, messages, np.array([0, 2]), np.array([1, 3]), window=300,
                                     period=float(times.max() - times.min()))
     assert expected[0] > raw.weight[0] / 2 and expected[1] < 0.1
 

@@ -63,7 +63,7 @@ def test_planted_campaign_accounts_are_coordinated_and_nobody_else(demo):
     recall = len(found & planted) / len(planted)
     print(f"demo: {len(found & planted)}/{len(planted)} planted accounts coordinated ({recall:.0%}), "
           f"{len(found - planted)} others; {demo['report']}")
-    assert recall >= 0.85
+    assert recall >= 0.9
     assert found <= planted  # ordinary chatter, sellers and forwarders are never in a group
     for campaign in demo["truth"]["campaigns"]:
         # one campaign's accounts land mostly in one group

@@ -221,17 +221,21 @@ class Edges:
         return len(self.a)
 
 
-def expected_co_posts(objects: np.ndarray, accounts: np.ndarray, a: np.ndarray, b: np.ndarray, *,
-                      window: float, period: float) -> np.ndarray:
+def expected_co_posts(objects: np.ndarray, accounts: np.ndarray, messages: np.ndarray, a: np.ndarray,
+                      b: np.ndarray, *, window: float, period: float) -> np.ndarray:
     """Co-posts of each pair (a[k], b[k]) expected by chance if every post fell uniformly over `period`.
 
     Two posts of one cluster land within ``window`` of each other with
     probability about ``2 * window / period``; summed over every pair of posts
     the two accounts made in the same cluster: ``sum_c n_a,c * n_b,c * 2w / T``.
+    A post held by k clusters (its text, phone and link) counts 1/sqrt(k) in
+    each, so two posts sharing all their clusters add one expected pair, not k,
+    as the observed weight counts them once.
     """
     from scipy.sparse import csr_matrix
 
-    counts = csr_matrix((np.ones(len(objects)), (accounts, objects)),
+    k = np.bincount(messages)[messages]
+    counts = csr_matrix((1 / np.sqrt(k), (accounts, objects)),
                         shape=(int(accounts.max()) + 1, int(objects.max()) + 1))
     shared = np.asarray(counts[a].multiply(counts[b]).sum(axis=1)).ravel()
     return shared * min(1.0, 2 * window / max(period, window))
@@ -253,9 +257,8 @@ def coordinate(objects: np.ndarray, accounts: np.ndarray, messages: np.ndarray, 
     probability of at least its weight given :func:`expected_co_posts` over the
     observed period must be at most ``max_chance`` divided by the number of
     pairs reaching ``min_repetition`` (Bonferroni: that many edges are tested).
-    The expectation counts a message once per cluster it shares, so text,
-    phone and link twins of one post make it larger: the test errs towards
-    keeping accounts apart.
+    Twins of one post (its text, phone and link clusters) count as one post
+    in the expectation as in the weight.
     """
     objects, accounts = np.asarray(objects, np.int64), np.asarray(accounts, np.int64)
     messages, times = np.asarray(messages, np.int64), np.asarray(times, np.int64)
@@ -284,8 +287,8 @@ def coordinate(objects: np.ndarray, accounts: np.ndarray, messages: np.ndarray, 
         from scipy.stats import poisson
 
         cand = np.flatnonzero(keep)
-        expected = expected_co_posts(objects, accounts, keys[cand] // n_acc, keys[cand] % n_acc, window=window,
-                                     period=float(times.max() - times.min()))
+        expected = expected_co_posts(objects, accounts, messages, keys[cand] // n_acc, keys[cand] % n_acc,
+                                     window=window, period=float(times.max() - times.min()))
         keep[cand] = poisson.sf(weight[cand] - 1, expected) <= max_chance / len(cand)
     first = np.full(len(keys), np.iinfo(np.int64).max)
     np.minimum.at(first, inv, t0)
