@@ -47,6 +47,7 @@ TEXT_GAP = 0.15
 BAND_TOLERANCE = 60
 # Trimming never removes more than this share of either dimension: beyond it the "band" is content.
 MAX_TRIM = 0.6
+MAX_PASSES = 4  # nested bands trimmed one inside another
 
 # Crops of the content box hashed into the index, as (top, bottom, left, right) shares removed:
 # centred crops in steps fine enough for PDQ (a 1% crop a side already costs ~12 bits) ...
@@ -140,17 +141,35 @@ def _band_depth(lines: np.ndarray) -> int:
     return last_solid + 1
 
 
-def content_box(arr: np.ndarray) -> tuple[int, int, int, int]:
-    """(top, bottom, left, right) pixel bounds of the picture once border/caption bands are trimmed."""
+def _trim_once(arr: np.ndarray) -> tuple[int, int, int, int]:
     h, w = arr.shape[:2]
     top = _band_depth(arr)
     bottom = h - _band_depth(arr[::-1])
-    if top >= bottom or (top + h - bottom) > MAX_TRIM * h:
+    if top >= bottom:
         top, bottom = 0, h
     left = _band_depth(arr[top:bottom].transpose(1, 0, 2))
     right = w - _band_depth(arr[top:bottom, ::-1].transpose(1, 0, 2))
-    if left >= right or (left + w - right) > MAX_TRIM * w:
+    if left >= right:
         left, right = 0, w
+    return top, bottom, left, right
+
+
+def content_box(arr: np.ndarray) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right) pixel bounds of the picture once border/caption bands are trimmed.
+
+    Bands nest (black padding around a white caption bar around a flat sky), so trimming repeats until
+    nothing more comes off; it never takes more than MAX_TRIM of either dimension.
+    """
+    h, w = arr.shape[:2]
+    top, bottom, left, right = 0, h, 0, w
+    for _ in range(MAX_PASSES):
+        t, b, l, r = _trim_once(arr[top:bottom, left:right])
+        if (t, b, l, r) == (0, bottom - top, 0, right - left):
+            break
+        new = (top + t, top + b, left + l, left + r)
+        if (h - (new[1] - new[0])) > MAX_TRIM * h or (w - (new[3] - new[2])) > MAX_TRIM * w:
+            break
+        top, bottom, left, right = new
     return top, bottom, left, right
 
 

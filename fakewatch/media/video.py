@@ -102,9 +102,12 @@ def hash_frames(frames: list[tuple[float, np.ndarray]]) -> VideoHashes:
             probe = t + 1e-6 >= next_probe
             if probe:
                 next_probe = t + 1.0 / PROBE_FPS
-            hashes = image.hash_array(view, probes=probe)
-            out.index.extend((t, x) for x in hashes.index)
-            out.probes.extend((t, x) for x in hashes.probes)
+            # The whole frame too when padding was cut: a logo or caption over a flat margin can
+            # change what one copy's trimming removes compared with another's.
+            for whole in (view, arr) if view.shape != arr.shape else (view,):
+                hashes = image.hash_array(whole, probes=probe)
+                out.index.extend((t, x) for x in hashes.index)
+                out.probes.extend((t, x) for x in hashes.probes)
     out.duration = frames[-1][0] + (frames[-1][0] - frames[-2][0] if len(frames) > 1 else 0.0)
     return out
 
