@@ -145,7 +145,6 @@ class _Measure:
         self.new_id_from = ids[min(len(ids) - 1, int(len(ids) * signals.NEW_ID_QUANTILE))] if len(ids) >= 10 else None
         self.flooders = {cid: {f["account_id"] for f in fl} for cid, fl in corpus.floods.items()}
         self.third_party = self._third_party_phones()
-        self.campaign_cache: dict[str, bool] = {}
 
     def _third_party_phones(self) -> dict[str, set[str]]:
         """E.164 -> accounts that posted it without being it (a WhatsApp account id is its own number),
@@ -170,18 +169,24 @@ class _Measure:
         return total > 0 and self.c.clustered_counts.get(account, 0) >= SINGLE_PURPOSE_SHARE * total
 
     def campaign_members(self, cluster: Cluster) -> list[tuple[int, bool]]:
-        """(message, whether it is campaign content) for each member of `cluster` (see `_place_messages`)."""
+        """(message, whether it is campaign content) for each member of `cluster` (see `_place_messages`).
+
+        Campaign accounts here are coordinated, flooding this cluster, or among the corpus's newest
+        Telegram ids; single-purpose accounts are not, because ordinary members of a quiet chat can
+        have posted nothing but a couple of reposts. Clusters that only share a key (a domain, a
+        number) take their coordinated accounts' messages alone.
+        """
+        if cluster.kind in KEY_KINDS:
+            return [(pk, self.c.msgs[pk].account in self.c.group_of) for pk in cluster.members]
         flooders = self.flooders.get(cluster.id, set())
         ours = [self.campaign_account(self.c.msgs[pk].account, flooders) for pk in cluster.members]
-        copies = cluster.kind not in KEY_KINDS and sum(ours) >= CONTENT_SHARE * len(ours)
+        copies = sum(ours) >= CONTENT_SHARE * len(ours)
         return [(pk, copies or mine) for pk, mine in zip(cluster.members, ours)]
 
     def campaign_account(self, account: str | None, flooders: set[str]) -> bool:
         if not account:
             return False
-        if account not in self.campaign_cache:
-            self.campaign_cache[account] = account in self.c.group_of or self.is_fresh(account)
-        return self.campaign_cache[account] or account in flooders
+        return account in self.c.group_of or account in flooders or self.is_new_id(account)
 
     def parts(self, pks: Sequence[int], cluster_ids: Iterable[int]) -> scoring.ScoreParts:
         msgs = [self.c.msgs[pk] for pk in pks]
@@ -297,8 +302,8 @@ def _place_messages(corpus: Corpus, measure: _Measure, suspicious: dict[int, sco
                     union: _Union) -> dict[int, set[int]]:
     """Which campaign (component root) each message belongs to.
 
-    A message counts when a campaign account posted it (coordinated, new or single-purpose, or
-    flooding that cluster), or when it is a copy in a content cluster (same text, media, URL or
+    A message counts when a campaign account posted it (coordinated, new, or flooding that
+    cluster; see `_Measure.campaign_members`), or when it is a copy in a content cluster (same text, media, URL or
     forward origin) that campaign accounts overwhelmingly posted (`CONTENT_SHARE`): the campaign's
     reach through ordinary members. Messages that only share a key (a phone number, a domain) with
     the campaign, such as warnings quoting the fake, do not count. A message posted by a
