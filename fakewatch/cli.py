@@ -48,7 +48,7 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files, folders or .zip archives")],
     db: DbOption = None,
     format: Annotated[Optional[str], typer.Option(
-        "--format", help="Force a format instead of detecting it: telegram, telegram_api, whatsapp, table")] = None,
+        "--format", help="Force a format instead of detecting it: telegram, telegram_api, whatsapp, table, web")] = None,
     chat: Annotated[Optional[str], typer.Option(
         "--chat", help="Chat name for WhatsApp .txt files; chat_id for tables without one")] = None,
     date_order: Annotated[Optional[str], typer.Option(
