@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, and_, exists, func, select, text
+from sqlalchemy import Engine, and_, exists, func, literal_column, select, text
 
 from fakewatch.store.tables.core import messages
 from fakewatch.store.tables.enrich import enrichment
@@ -84,7 +84,9 @@ def _match(engine: Engine, query: str):
         return messages.c.id.in_(select(text("rowid")).select_from(text("messages_fts"))
                                  .where(text("messages_fts MATCH :fts").bindparams(fts=fts)))
     if engine.dialect.name == "postgresql":
-        return func.to_tsvector("simple", messages.c.text).op("@@")(func.plainto_tsquery("simple", " ".join(words)))
+        # The configuration as a literal, so the expression is the one the migration's GIN index is built on.
+        simple = literal_column("'simple'::regconfig")
+        return func.to_tsvector(simple, messages.c.text).op("@@")(func.plainto_tsquery(simple, " ".join(words)))
     return and_(*(messages.c.text.ilike(f"%{w}%") for w in words))
 
 
