@@ -156,3 +156,11 @@ def test_tg_news_ru_ingests_completely(fresh_db):
     assert not report.refused and len(report.files) == 24
     assert report.added == expected == count(fresh_db, messages) == 22_099
     assert count(fresh_db, chats) == 24
+
+
+def test_semicolon_csv_whose_texts_are_full_of_commas(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text('sent_at;text;account_id\n2025-04-18 10:00;"a, b, c, d, e";u1\n2025-04-18 10:01;x,y;u2\n',
+                    encoding="utf-8")
+    _, msgs, _ = read(table, path)
+    assert [(m.text, m.account_id) for m in msgs] == [("a, b, c, d, e", "table:u1"), ("x,y", "table:u2")]

@@ -1,4 +1,4 @@
-"""Posts as tables: CSV (any dialect `csv.Sniffer` recognises) and JSONL, one post per row.
+"""Posts as tables: CSV (comma, semicolon, tab or bar separated, as the header shows) and JSONL.
 
 Columns (fields) fakewatch knows: `platform, chat_id, message_id, account_id,
 account_name, sent_at, text, url, forwarded_from, reply_to`. Other headers are
@@ -41,6 +41,7 @@ FIELDS = ("platform", "chat_id", "message_id", "account_id", "account_name", "se
           "forwarded_from", "reply_to")
 MAX_FIELD = 1 << 24  # csv's field limit, raised from 128 KiB: a post may be long (clip_text bounds it later)
 _CSV_SUFFIXES = (".csv", ".tsv")
+_DELIMITERS = (",", ";", "\t", "|")
 _JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2,4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
@@ -84,13 +85,15 @@ def _looks_jsonl(path: Path) -> bool:
 def _csv_rows(ctx: ReadContext) -> Iterator[tuple[str, dict[str, Any]]]:
     csv.field_size_limit(MAX_FIELD)
     with ctx.path.open("r", encoding="utf-8-sig", newline="") as fh:
-        sample = fh.read(64 * 1024)
-        fh.seek(0)
         try:
-            dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-        except csv.Error:
-            dialect = csv.excel_tab if ctx.path.suffix.lower() == ".tsv" else csv.excel
-        reader = csv.reader(fh, dialect)
+            header = fh.readline()
+        except UnicodeDecodeError:
+            raise ctx.fail("line 1", "not UTF-8 text") from None
+        fh.seek(0)
+        # The header names the columns, so its commonest separator is the file's (csv.Sniffer, reading
+        # post texts full of commas and semicolons, guesses wrong more often).
+        delimiter = max(_DELIMITERS, key=header.count) if any(d in header for d in _DELIMITERS) else ","
+        reader = csv.reader(fh, delimiter=delimiter)
         try:
             headers = next(reader, None)
             if not headers:
