@@ -5,7 +5,8 @@ compares two fingerprints at offsets of +-20 items and only when their lengths a
 each other, so a copy with its first 3 seconds cut (an offset of ~24 items) or an excerpt is missed.
 Here the shorter fingerprint slides over the whole of the longer one: at every offset the bit error
 rate (share of differing bits) over the overlap is computed, and two recordings match when some
-offset with at least MIN_OVERLAP items of overlap has a bit error rate <= MAX_BER. Unrelated audio
+offset with at least MIN_OVERLAP items of overlap has a bit error rate <= MAX_BER (stricter for short
+overlaps, see `limit`). Unrelated audio
 sits near 0.5 (random bits); the same audio, trimmed or re-encoded, sits under 0.1.
 
 Candidates for that alignment come from an inverted index on the items' top ITEM_KEY_BITS bits:
@@ -24,7 +25,11 @@ import numpy as np
 
 ITEM_SECONDS = 0.1238  # Chromaprint's item hop (4096 samples at 11025 Hz / 3)
 MAX_BER = 0.2  # bit error rate at or below which two aligned fingerprints are the same audio (unrelated speech: ~0.3-0.5)
-MIN_OVERLAP = 16  # items two fingerprints must overlap to be compared (a 5 s excerpt yields ~19)
+LONG_OVERLAP = 16  # items (~2 s of fingerprint; a 5 s excerpt yields ~19) over which MAX_BER applies
+# Shorter overlaps (down to MIN_OVERLAP; 4 s of audio yields ~12 items) are noisier, so they must agree more
+# closely; a trimmed or excerpted copy of the same audio still sits under 0.1.
+MIN_OVERLAP = 10
+SHORT_MAX_BER = 0.12
 MAX_SECONDS = 1800  # longest stretch fingerprinted
 FPCALC_TIMEOUT = 120
 
@@ -67,27 +72,36 @@ def _bit_errors(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.bitwise_count(a ^ b).astype(np.int64)
 
 
+def limit(overlap: int) -> float:
+    """Highest bit error rate at which an alignment of `overlap` items is the same audio."""
+    return MAX_BER if overlap >= LONG_OVERLAP else SHORT_MAX_BER
+
+
 def best_alignment(a: AudioPrint, b: AudioPrint) -> tuple[float, int, int]:
     """(bit error rate, offset of b's start within a in items, overlap in items) of the best offset.
 
     Every offset with at least MIN_OVERLAP items of overlap is tried (the shorter recording may sit
-    anywhere inside the longer); returns (1.0, 0, 0) when the two are too short to compare.
+    anywhere inside the longer); the best is the one furthest under its `limit`. Returns (1.0, 0, 0)
+    when the two are too short to compare.
     """
     x, y = a.items, b.items
     best = (1.0, 0, 0)
+    margin = 1.0
     for offset in range(-(len(y) - MIN_OVERLAP), len(x) - MIN_OVERLAP + 1):
         lo, hi = max(0, offset), min(len(x), offset + len(y))
         overlap = hi - lo
         if overlap < MIN_OVERLAP:
             continue
         ber = _bit_errors(x[lo:hi], y[lo - offset:hi - offset]).sum() / (32 * overlap)
-        if ber < best[0]:
+        if ber - limit(overlap) < margin:
+            margin = ber - limit(overlap)
             best = (float(ber), offset, overlap)
     return best
 
 
 def same_audio(a: AudioPrint, b: AudioPrint) -> bool:
-    return best_alignment(a, b)[0] <= MAX_BER
+    ber, _, overlap = best_alignment(a, b)
+    return overlap > 0 and ber <= limit(overlap)
 
 
 ITEM_KEY_BITS = 20  # top bits of an item used for candidate lookup; the low bits flip more often
@@ -115,7 +129,7 @@ class AudioIndex:
         found = []
         for label, shared in counts.items():
             if shared >= MIN_SHARED_KEYS:
-                ber = best_alignment(self.prints[label], fp)[0]
-                if ber <= MAX_BER:
+                ber, _, overlap = best_alignment(self.prints[label], fp)
+                if overlap and ber <= limit(overlap):
                     found.append((label, ber))
         return sorted(found, key=lambda x: x[1])
