@@ -26,6 +26,8 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from sqlalchemy import Engine, delete, insert, select
 
+from fakewatch.store.tables import detect as t
+
 from . import coordination
 from .corpus import Corpus, load, to_datetime
 from .keys import group_by_key
@@ -37,7 +39,7 @@ Progress = Callable[[str, int, "int | None"], None]
 
 KINDS = ("text", "link", "domain", "phone", "forward", "media")
 
-EXTRA_DETECTORS: list[str] = ["fakewatch.detect.media:detect"]
+EXTRA_DETECTORS: list[str] = ["fakewatch.detect.media:detect", "fakewatch.detect.lookalikes:detect"]
 """``module:function`` detectors run first (after the detect tables are emptied), called as
 ``function(engine, params=params, progress=progress)``; they add rows to ``clusters`` / ``cluster_members``
 (e.g. kind "media" from perceptual hashes), which then take part in coordination, seeders and waves like
@@ -162,7 +164,7 @@ def content_clusters(corpus: Corpus, params: DetectParams) -> tuple[list[str], l
         kinds.extend([kind] * len(names))
         keys.extend(names)
 
-    eligible = np.fromiter((i for i, t in enumerate(corpus.templates) if len(t) >= params.min_text_chars),
+    eligible = np.fromiter((i for i, text in enumerate(corpus.templates) if len(text) >= params.min_text_chars),
                            dtype=np.int64)
     nd = near_duplicates([corpus.templates[i] for i in eligible], threshold=params.similarity, bands=params.bands,
                          rows=params.rows, shingle=params.shingle, exact_below=params.exact_below, seed=params.seed)
@@ -232,12 +234,6 @@ def detect(corpus: Corpus, params: DetectParams | None = None, *,
 # --- store ----------------------------------------------------------------------------------
 
 
-def _tables():
-    from fakewatch.store.tables import detect as t
-
-    return t
-
-
 def _run_extras(engine: Engine, params: DetectParams, progress: Progress | None, notes: list[str]) -> None:
     for spec in EXTRA_DETECTORS:
         module_name, func_name = spec.split(":")
@@ -257,7 +253,6 @@ def _run_extras(engine: Engine, params: DetectParams, progress: Progress | None,
 def _write_clusters(conn, corpus: Corpus, det_kinds: list[str], keys: list[str], members: np.ndarray,
                     rows: np.ndarray, sims: np.ndarray) -> list[int]:
     """Insert clusters and members; return the store id of each cluster number."""
-    t = _tables()
     n = len(det_kinds)
     if not n:
         return []
@@ -289,7 +284,6 @@ def _write_clusters(conn, corpus: Corpus, det_kinds: list[str], keys: list[str],
 
 def _extra_clusters(conn, corpus: Corpus, after: int) -> tuple[list[str], list[str], np.ndarray, np.ndarray, list[int]]:
     """Clusters other detectors stored (ids > `after`), as memberships over corpus rows, and their ids."""
-    t = _tables()
     found = conn.execute(select(t.clusters.c.id, t.clusters.c.kind, t.clusters.c.key)
                          .where(t.clusters.c.id > after).order_by(t.clusters.c.id)).all()
     number = {cid: i for i, (cid, _, _) in enumerate(found)}
@@ -304,7 +298,6 @@ def _extra_clusters(conn, corpus: Corpus, after: int) -> tuple[list[str], list[s
 
 def clear(engine: Engine) -> None:
     """Delete every detect row (a run rebuilds them all)."""
-    t = _tables()
     with engine.begin() as conn:
         for table in (t.seeders, t.waves, t.floods, t.coord_groups, t.coord_edges, t.cluster_members, t.clusters):
             conn.execute(delete(table))
@@ -316,7 +309,6 @@ def run(engine: Engine, *, params: DetectParams | None = None, progress: Progres
     tick = progress or (lambda *_: None)
     began = time.perf_counter()
     report = DetectReport()
-    t = _tables()
     tick("load", 0, None)
     clear(engine)
     _run_extras(engine, params, progress, report.notes)
