@@ -18,7 +18,7 @@ Counting rule for the truth: a message that carries a campaign's content is a
 campaign message whoever posted it, so an ordinary member forwarding a campaign
 post on makes a campaign message (the campaign's reach); that member is listed
 under `unwitting_accounts`, never under `coordinated_accounts`. Replies, warnings
-and questions that quote a campaign's phones or domains are not campaign messages.
+and questions that quote a campaign's post, phones or domains are not campaign messages.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ HOUR_CUM = list(accumulate(HOUR_WEIGHTS))
 CHATTER_MEDIA_SHARE = 0.08  # photos, voice notes, stickers and videos among ordinary messages
 REPLY_SHARE = 0.12
 STRAGGLERS = 3  # campaign posts per wave that come hours after the burst rather than within its minutes
+AGED_SHARE = 0.2  # bought old accounts in a campaign network, the rest are fresh
+QUOTING_WARNINGS = 10  # members quoting a whole campaign post to warn against it
 
 
 def unix(moment: datetime) -> int:
@@ -56,6 +58,7 @@ class Account:
     lang: str = "ru"  # ru | kk | mix
     shown: str | None = None  # how WhatsApp shows the sender (contact name or formatted number)
     weight: float = 1.0
+    campaign: str | None = None  # the campaign whose network the account belongs to
 
     @property
     def key(self) -> str:
@@ -389,13 +392,16 @@ def _members(b: _Builder, chats: list[ChatSpec], n_members: int) -> list[Account
 
 
 def _established(chat: ChatSpec, rng: Random) -> Account:
-    """A long-standing member of `chat` (an old, low Telegram id; any WhatsApp member)."""
-    acc = chat.pick_member(rng)
+    """A long-standing ordinary member of `chat` (an old, low Telegram id; any WhatsApp member)."""
+
+    def fits(acc: Account) -> bool:
+        return acc.campaign is None and (acc.platform == "whatsapp" or int(acc.native[4:]) < 7_000_000_000)
+
     for _ in range(50):
-        if acc.platform == "whatsapp" or int(acc.native[4:]) < 7_000_000_000:
-            break
         acc = chat.pick_member(rng)
-    return acc
+        if fits(acc):
+            return acc
+    return next(a for a in chat.members if fits(a))
 
 
 def _sellers(b: _Builder, chats: list[ChatSpec]) -> None:
@@ -404,7 +410,7 @@ def _sellers(b: _Builder, chats: list[ChatSpec]) -> None:
     groups = [c for c in chats if c.is_group and c.members]
     for _ in range(30):
         home = rng.choice(groups)
-        seller = home.pick_member(rng)
+        seller = _established(home, rng)
         where = [c for c in groups if seller in c.members] or [home]
         national = b.phone()
         style = rng.randrange(len(texts.PHONE_STYLES) - 1)
@@ -423,8 +429,10 @@ def _sellers(b: _Builder, chats: list[ChatSpec]) -> None:
             b.add(chat, Post(ts, seller, text, media=media))
 
 
-def _march_talk(b: _Builder, chats: list[ChatSpec], campaigns: list[CampaignTruth]) -> None:
-    """Honest questions about the march and warnings that quote the fakes' phones and domains."""
+def _march_talk(b: _Builder, chats: list[ChatSpec], campaigns: list[CampaignTruth],
+                posted: list[tuple[ChatSpec, Post, _Network]]) -> None:
+    """Honest questions about the march (with its hashtags, now and then), and warnings that quote the fakes'
+    phones and domains or a whole campaign post: near-duplicates of campaign text that are not campaign messages."""
     rng = b.rng
     groups = [c for c in chats if c.is_group and c.members]
     phones = [p[2:] for c in campaigns for p in c.phones]
@@ -433,6 +441,8 @@ def _march_talk(b: _Builder, chats: list[ChatSpec], campaigns: list[CampaignTrut
         chat = rng.choice(groups)
         ts = b.local(rng.randrange(17, 27), rng.randrange(8, 23), rng.randrange(60))
         text = rng.choice(texts.MARCH_QUESTIONS).replace("{when}", rng.choice(("26 апреля", "в субботу", "26-сы")))
+        if rng.random() < 0.2:
+            text += " " + rng.choice(texts.HASHTAGS)
         b.add(chat, Post(ts, _established(chat, rng), text))
     for _ in range(45):
         chat = rng.choice(groups)
@@ -441,6 +451,10 @@ def _march_talk(b: _Builder, chats: list[ChatSpec], campaigns: list[CampaignTrut
                 .replace("{person}", rng.choice(persons))
                 .replace("{phone}", texts.format_phone(rng.choice(phones), rng.randrange(8))))
         b.add(chat, Post(ts, _established(chat, rng), text))
+    quotable = [(c, p) for c, p, _n in posted if c.platform == "telegram" and p.text and not p.forwarded_from]
+    for chat, original in rng.sample(quotable, QUOTING_WARNINGS):
+        text = f"{rng.choice(texts.QUOTE_WARNINGS)}\n«{original.text}»"
+        b.add(chat, Post(original.ts + rng.randrange(1800, 8 * 3600), _established(chat, rng), text))
 
 
 def _official(b: _Builder, chats: list[ChatSpec]) -> None:
@@ -521,23 +535,30 @@ class _Network:
     chats: list[ChatSpec]
 
 
-def _network(b: _Builder, size: int, deleted: int = 0) -> list[Account]:
-    """A campaign's fresh Telegram accounts (high ids); the first `deleted` were deleted before the export."""
+def _network(b: _Builder, code: str, size: int, groups: list[ChatSpec], deleted: int = 0) -> list[Account]:
+    """A campaign's Telegram accounts: mostly fresh (high ids), the first `deleted` deleted before the export,
+    and a few bought aged accounts (low ids) that chat in a city group or two like anyone else."""
     rng = b.rng
     accounts = []
     for i in range(size):
         name = texts.display_name(rng) if i >= deleted else None
-        accounts.append(Account("telegram", b.user_id(7_600_000_000, 8_100_000_000), name,
-                                rng.choice(("ru", "mix"))))
+        aged = i >= deleted and rng.random() < AGED_SHARE
+        native = b.user_id(900_000_000, 5_500_000_000) if aged else b.user_id(7_600_000_000, 8_100_000_000)
+        acc = Account("telegram", native, name, rng.choice(("ru", "mix")), weight=0.6, campaign=code)
+        if aged:
+            for chat in rng.sample(groups, 2):
+                chat.members.append(acc)
+                chat.cum.append(chat.cum[-1] + acc.weight)
+        accounts.append(acc)
     return accounts
 
 
-def _wa_network(b: _Builder, size: int) -> list[Account]:
+def _wa_network(b: _Builder, code: str, size: int) -> list[Account]:
     out = []
     for _ in range(size):
         national = b.phone()
         shown = texts.format_phone(national, 0)
-        out.append(Account("whatsapp", texts.e164(national), shown, "ru", shown))
+        out.append(Account("whatsapp", texts.e164(national), shown, "ru", shown, campaign=code))
     return out
 
 
@@ -552,8 +573,10 @@ FAKE_ARTICLE2 = "https://dalakhabar-kz.com/news/48211"
 CAMPAIGN_CHANNEL = "Халық Шеруі | Народный марш"
 
 
-def _campaigns(b: _Builder) -> list[_Network]:
+def _campaigns(b: _Builder, chats: list[ChatSpec]) -> list[_Network]:
+    """The four campaigns' networks, targets and wave times (their posts come in `_run_campaigns`)."""
     rng = b.rng
+    groups = [c for c in chats if c.platform == "telegram" and c.is_group and c.members]
     nets = []
     specs = (
         ("A", "march_call", "Calls to march naming journalists as organisers", 22, 3,
@@ -566,7 +589,7 @@ def _campaigns(b: _Builder) -> list[_Network]:
          [(19, 9, 0), (21, 13, 30), (23, 17, 40), (25, 9, 15)], 26),
     )
     for code, kind, title, size, deleted, waves, per_wave in specs:
-        accounts = _network(b, size, deleted)
+        accounts = _network(b, code, size, groups, deleted)
         persons: list[str] = []
         phones: list[str] = []
         domains: list[str] = []
@@ -584,7 +607,7 @@ def _campaigns(b: _Builder) -> list[_Network]:
         seeder = accounts[rng.randrange(deleted, len(accounts))]  # a seeder with a name: it posted first
         truth = CampaignTruth(code, kind, title, accounts, seeder, persons, phones, domains, impersonates)
         wave_ts = [(b.local(d, h, m), per_wave + rng.randrange(-4, 5)) for d, h, m in waves]
-        nets.append(_Network(truth, _wa_network(b, 2 if code != "A" else 3), wave_ts, []))
+        nets.append(_Network(truth, _wa_network(b, code, 2 if code != "A" else 3), wave_ts, []))
     return nets
 
 
@@ -664,7 +687,8 @@ def governor_voice(rng: Random) -> MediaSpec:
                      size=(61_440, 46_080, 25_600)[variant])
 
 
-def _run_campaigns(b: _Builder, chats: list[ChatSpec], nets: list[_Network]) -> None:
+def _run_campaigns(b: _Builder, chats: list[ChatSpec], nets: list[_Network]) -> list[tuple[ChatSpec, Post, _Network]]:
+    """Post every campaign's waves; returns the network's posts (chat, post, network)."""
     rng = b.rng
     tg_groups = [c for c in chats if c.platform == "telegram" and c.is_group and c.members and c.export != "left"]
     wa_groups = [c for c in chats if c.platform == "whatsapp"]
@@ -725,6 +749,7 @@ def _run_campaigns(b: _Builder, chats: list[ChatSpec], nets: list[_Network]) -> 
                     post(rng.choice(wa_groups), wa_acc, start + rng.randrange(120, span + 180), net, w)
     _unwitting(b, chats, all_posts)
     _replies(b, all_posts)
+    return all_posts
 
 
 def _unwitting(b: _Builder, chats: list[ChatSpec], posted: list[tuple[ChatSpec, Post, _Network]]) -> None:
@@ -769,13 +794,13 @@ def build(seed: int, messages: int) -> Scenario:
     b = _Builder(seed)
     chats = _chats(b)
     _members(b, chats, n_members=min(12_000, 2_500 + messages // 250))
-    nets = _campaigns(b)
+    nets = _campaigns(b, chats)
     _sellers(b, chats)
     _official(b, chats)
     _missing_child(b, chats)
-    _run_campaigns(b, chats, nets)
+    posted = _run_campaigns(b, chats, nets)
     campaigns = [n.truth for n in nets]
-    _march_talk(b, chats, campaigns)
+    _march_talk(b, chats, campaigns, posted)
     exporter = Account("telegram", b.user_id(300_000_000, 900_000_000), "Әсел Нұрланқызы")
     colleague = Account("telegram", b.user_id(300_000_000, 900_000_000), "Редактор Марат")
     personal = ChatSpec("personal", "telegram", colleague.name or "", "personal_chat",
