@@ -99,3 +99,37 @@ def test_store_detector_clusters_edited_copies_and_matches_a_checked_file(fresh_
     assert media_detect.match_file(fresh_db, tmp_path / "other.jpg")[0].clusters == []
     synth.random_image(random.Random(99)).save(tmp_path / "new.jpg")
     assert media_detect.match_file(fresh_db, tmp_path / "new.jpg") == []
+
+
+def test_provenance_shows_exif_and_treats_absence_as_normal(tmp_path):
+    from PIL import Image
+
+    from fakewatch.media import provenance
+
+    img = synth.random_image(random.Random(1))
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110], exif[0x0131] = "Canon", "EOS 5D", "Photoshop 25.0"
+    img.save(tmp_path / "camera.jpg", exif=exif)
+    img.save(tmp_path / "stripped.jpg")
+    assert provenance.read(tmp_path / "camera.jpg") == {
+        "exif": {"Make": "Canon", "Model": "EOS 5D", "Software": "Photoshop 25.0"}}
+    assert provenance.read(tmp_path / "stripped.jpg") == {}  # messengers strip metadata: nothing to hold against it
+
+
+def test_analyser_interface_registers_and_runs_by_kind(monkeypatch, tmp_path):
+    from fakewatch.media import analyser
+
+    monkeypatch.setattr(analyser, "_registry", {})
+    assert analyser.analysers() == []  # fakewatch ships no manipulation detector
+
+    class Dummy:
+        name, kinds = "dummy 1.0", ("video",)
+
+        def analyse(self, path, kind):
+            return [analyser.Finding(self.name, "example", 0.5)]
+
+    analyser.register(Dummy())
+    with pytest.raises(ValueError):
+        analyser.register(Dummy())
+    assert [f.analyser for f in analyser.analyse(tmp_path / "x.mp4", "video")] == ["dummy 1.0"]
+    assert analyser.analyse(tmp_path / "x.jpg", "image") == []
