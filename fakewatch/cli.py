@@ -124,6 +124,10 @@ def investigate(
                                                      "(findings.json keeps E.164 for tools)")] = False,
     tz: Annotated[Optional[str], typer.Option(
         "--tz", help="Time zone WhatsApp times were written in, e.g. Asia/Almaty (default: UTC)")] = None,
+    fetch_links: Annotated[bool, typer.Option(
+        "--fetch-links", help="Fetch the pages behind the chats' links (network; refuses private addresses)")] = False,
+    allow_private: Annotated[bool, typer.Option(
+        "--allow-private", help="With --fetch-links: also fetch from private and loopback addresses")] = False,
 ) -> None:
     """Ingest, enrich, detect and assemble campaigns, then write the reports into OUT."""
     from fakewatch.pipeline import InvestigateError, investigate as run, summary
@@ -137,7 +141,8 @@ def investigate(
             bar.update(tasks[stage], completed=done, total=total)
 
         try:
-            path = run(paths, out, db=db, redact_phones=redact_phones, options={"tz": tz}, progress=tick)
+            path = run(paths, out, db=db, redact_phones=redact_phones, options={"tz": tz}, progress=tick,
+                       fetch_links=fetch_links, allow_private=allow_private)
         except InvestigateError as exc:
             err.print(f"[red]refused[/] {escape(str(exc))}")
             raise typer.Exit(1) from exc
@@ -518,6 +523,168 @@ def watch_list(db: DbOption = None, as_json: JsonOption = False) -> None:
         table.add_row(str(r["id"]), escape(r["name"]), escape(", ".join(r["aliases"])), escape(", ".join(r["phones"])),
                       f"{r['named_in']:,}", f"{r['phone_in']:,}")
     console.print(table)
+
+
+# --- look-alike outlets: web pages, fetching, the outlet registry ------------------------------------
+
+AllowPrivateOption = Annotated[bool, typer.Option(
+    "--allow-private", help="Also fetch from private, loopback and link-local addresses (refused by default)")]
+
+
+def _fetch_limits(allow_private: bool, allow_net: list[str] | None = None, max_bytes: int | None = None,
+                  timeout: float | None = None, max_redirects: int | None = None):
+    import ipaddress
+
+    from fakewatch.fetch import FetchLimits
+
+    base = FetchLimits()
+    try:
+        networks = tuple(ipaddress.ip_network(n, strict=False) for n in allow_net or [])
+    except ValueError as exc:
+        err.print(f"[red]bad --allow-net[/] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    return FetchLimits(max_bytes=max_bytes or base.max_bytes, timeout=timeout or base.timeout,
+                       max_redirects=base.max_redirects if max_redirects is None else max_redirects,
+                       allow_private=allow_private, allow_networks=networks)
+
+
+@app.command()
+def fetch(
+    urls: Annotated[list[str], typer.Argument(help="http(s) URLs of pages to keep as evidence")],
+    db: DbOption = None,
+    allow_private: AllowPrivateOption = False,
+    allow_net: Annotated[Optional[list[str]], typer.Option(
+        "--allow-net", help="A network (CIDR) that may be fetched from although private, repeatable")] = None,
+    max_bytes: Annotated[Optional[int], typer.Option("--max-bytes", help="Largest page body (default 5 MB)")] = None,
+    timeout: Annotated[Optional[float], typer.Option("--timeout", help="Seconds per page, redirects included")] = None,
+    max_redirects: Annotated[Optional[int], typer.Option("--max-redirects", help="Default 5")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Fetch pages over HTTP(S) and store them (raw HTML + SHA-256) like saved .html inputs. Scripts never run."""
+    from fakewatch.fetch import fetch_and_store
+
+    limits = _fetch_limits(allow_private, allow_net, max_bytes, timeout, max_redirects)
+    with progress_bar() as bar:
+        task = bar.add_task("fetch", total=len(urls))
+        report = fetch_and_store(engine_for(db), urls, limits=limits,
+                                 progress=lambda url, n, total: bar.update(task, completed=n,
+                                                                           description=escape(url[:60])))
+    if as_json:
+        print(json.dumps({"stored": report.stored, "unchanged": report.unchanged,
+                          "failed": [{"url": e.url, "reason": e.reason} for e in report.failed]}, indent=2))
+    else:
+        for url in report.stored:
+            console.print(f"[green]stored[/] {escape(url)}")
+        for url in report.unchanged:
+            console.print(f"[green]ok[/] {escape(url)} (the same page is already stored)")
+        for e in report.failed:
+            err.print(f"[red]not fetched[/] {escape(e.url)}: {escape(e.reason)}")
+    if report.failed:
+        raise typer.Exit(1)
+
+
+outlets_app = typer.Typer(help="The registry of real news outlets whose look-alikes are looked for.",
+                          no_args_is_help=True)
+app.add_typer(outlets_app, name="outlets")
+
+
+@outlets_app.command("add")
+def outlets_add(
+    domain: Annotated[str, typer.Argument(help="The outlet's domain, e.g. shyndyk.kz")],
+    name: Annotated[str, typer.Option("--name", help="The outlet's name as it writes it")],
+    lang: Annotated[Optional[str], typer.Option("--lang", help="Main language, ISO 639-1")] = None,
+    country: Annotated[Optional[str], typer.Option("--country", help="Country, ISO 3166 alpha-2")] = None,
+    alias: Annotated[Optional[list[str]], typer.Option(
+        "--alias", help="Other spelling of the brand (e.g. its Latin transliteration), repeatable")] = None,
+    db: DbOption = None,
+) -> None:
+    """Protect an outlet the bundled registry lacks."""
+    from fakewatch.outlets import OutletError, add_outlet
+
+    try:
+        outlet = add_outlet(engine_for(db), domain, name, lang=lang, country=country, aliases=alias)
+    except OutletError as exc:
+        err.print(f"[red]refused[/] {escape(str(exc))}")
+        raise typer.Exit(1) from exc
+    console.print(f"[green]protecting[/] {escape(outlet.domain)} ({escape(outlet.name)})")
+
+
+@outlets_app.command("list")
+def outlets_list(
+    source: Annotated[Optional[str], typer.Option("--source", help="Only bundled, user or corpus outlets")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Every protected outlet: bundled, added with `outlets add`, and vouched for by the corpus at the last detect."""
+    from fakewatch.outlets import load_outlets
+
+    rows = [o for o in load_outlets(engine_for(db)) if source is None or o.source == source]
+    if as_json:
+        print(json.dumps([{"domain": o.domain, "name": o.name, "lang": o.lang, "country": o.country,
+                           "source": o.source, "aliases": list(o.aliases), "evidence": o.evidence} for o in rows],
+                         ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"outlets ({len(rows):,})")
+    for col in ("domain", "name", "lang", "country", "source"):
+        table.add_column(col)
+    for o in sorted(rows, key=lambda o: (o.source, o.country or "", o.domain)):
+        table.add_row(escape(o.domain), escape(o.name), o.lang or "", o.country or "", o.source)
+    console.print(table)
+
+
+@outlets_app.command("check")
+def outlets_check(
+    domains: Annotated[list[str], typer.Argument(help="Domains or URLs to check")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Does a domain imitate a protected outlet? (No network: the domain is only compared.)"""
+    from fakewatch.detect.impersonation import OutletIndex, match_domain
+    from fakewatch.outlets import load_outlets
+
+    index = OutletIndex(load_outlets(engine_for(db)))
+    found = {d: match_domain(d, index) for d in domains}
+    if as_json:
+        print(json.dumps({d: m and {"domain": m.domain, "outlet": m.outlet.domain, "also": list(m.also),
+                                    "method": m.method, "score": m.score, "detail": m.detail}
+                          for d, m in found.items()}, ensure_ascii=False, indent=2))
+        return
+    for d, m in found.items():
+        if m is None:
+            console.print(f"{escape(d)}: no look-alike of a protected outlet")
+        else:
+            also = f" (equally: {escape(', '.join(m.also))})" if m.also else ""
+            console.print(f"[red]{escape(d)}[/] imitates [b]{escape(m.outlet.domain)}[/]{also}: {m.method}, "
+                          f"score {m.score:.2f} - {escape(m.detail)}")
+
+
+@app.command()
+def lookalikes(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Look-alike domains and cloned pages found by the last `fakewatch detect`, and trackers they share."""
+    from dataclasses import asdict
+
+    from fakewatch.detect.lookalikes import impersonations, shared_trackers
+
+    engine = engine_for(db)
+    rows, shared = impersonations(engine), shared_trackers(engine)
+    if as_json:
+        print(json.dumps({"lookalikes": [asdict(r) for r in rows], "shared_trackers": [asdict(t) for t in shared]},
+                         ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"look-alike domains ({len(rows):,})")
+    for col in ("domain", "imitates", "method", "score", "messages", "pages", "detail"):
+        table.add_column(col, justify="right" if col in ("score", "messages", "pages") else "left")
+    for r in rows:
+        table.add_row(escape(r.domain), escape(r.outlet), escape(r.method), f"{r.score:.2f}", f"{len(r.message_pks):,}",
+                      str(len(r.page_ids)), escape(r.detail))
+    console.print(table)
+    if shared:
+        trk = Table(title="tracker ids shared by several domains")
+        for col in ("kind", "id", "domains"):
+            trk.add_column(col)
+        for t in shared:
+            trk.add_row(escape(t.kind), escape(t.tracker_id), escape(", ".join(t.domains)))
+        console.print(trk)
 
 
 if __name__ == "__main__":

@@ -35,13 +35,17 @@ def investigate(
     redact_phones: bool = False,
     options: dict[str, Any] | None = None,
     progress: Progress | None = None,
+    fetch_links: bool = False,
+    allow_private: bool = False,
 ) -> Path:
     """Run every stage over `paths` and write the outputs into `out_dir`; returns the findings.json path.
 
     Without `db` the store is `out_dir/fakewatch.db`, so re-running on the same inputs adds nothing
     and the outputs are rebuilt from what is already stored. Inputs refused as malformed are listed
     in findings.json under `refused`; the others are still investigated. `options` go to ingest
-    (e.g. `{"tz": "Asia/Almaty"}` for WhatsApp exports written in local time).
+    (e.g. `{"tz": "Asia/Almaty"}` for WhatsApp exports written in local time). With `fetch_links` the
+    pages behind the chats' links are fetched after enrichment (see `fakewatch.fetch`; private addresses
+    only with `allow_private`) so the look-alike detector sees them too.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -53,6 +57,11 @@ def investigate(
         problems = "; ".join(str(e) for e in read.refused) or "no inputs"
         raise InvestigateError(f"nothing to investigate: {problems}")
     enrich.run(engine, progress=lambda stage, done, total=None: tick("enrich", done, total))
+    if fetch_links:
+        from fakewatch.fetch import FetchLimits, fetch_links as fetch_pages
+
+        fetch_pages(engine, limits=FetchLimits(allow_private=allow_private),
+                    progress=lambda url, done, total: tick("fetch links", done, total))
     detect(engine, progress=lambda stage, done, total=None: tick(f"detect: {stage}", done, total))
     campaigns.run(engine, progress=lambda stage, done, total=None: tick("campaigns", done, total))
     tick("reports", 0, 4)

@@ -177,3 +177,60 @@ def test_fetch_and_store(server, fresh_db):
     assert row["html"] == ARTICLE and row["url"] == server + "/article"
     assert source["path"] == row["url"] and source["sha256"] == row["sha256"] and source["format"] == "web"
     assert row["meta"]["requested"] == server + "/hop"
+
+
+def test_fetch_links_from_chats(server, fresh_db, monkeypatch):
+    """`investigate --fetch-links`: one page per linked host, Telegram links skipped, look-alikes first."""
+    import socket
+    from datetime import datetime
+
+    real_getaddrinfo = socket.getaddrinfo
+
+    def offline(host, *args, **kwargs):  # the test never asks a real DNS server
+        if host != "127.0.0.1":
+            raise socket.gaierror(socket.EAI_NONAME, "offline test")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr("fakewatch.fetch.socket.getaddrinfo", offline)
+
+    from sqlalchemy import insert
+
+    from fakewatch.fetch import fetch_links, link_targets
+    from fakewatch.store.tables.core import messages
+    from fakewatch.store.tables.enrich import links
+
+    with fresh_db.begin() as conn:
+        conn.execute(insert(inputs).values(path="c.json", sha256="0" * 64, format="telegram", messages=0, added=0,
+                                           chats=1, accounts=0, ingested_at=datetime(2025, 4, 1)))
+        rows = [(server + "/article", "127.0.0.1", None), (server + "/hop", "127.0.0.1", None),
+                ("https://t.me/some_channel", "t.me", "some_channel"),
+                ("https://tengrinews-kz.info/news/1", "tengrinews-kz.info", None)]
+        for n, (url, host, handle) in enumerate(rows):
+            pk = conn.execute(insert(messages).values(platform="telegram", chat_id="1", message_id=str(n),
+                                                      sent_at=datetime(2025, 4, 1, 10, n), kind="message", text=url,
+                                                      input_id=1)).inserted_primary_key[0]
+            conn.execute(insert(links).values(message_pk=pk, url=url, host=host, domain=host, suffix="",
+                                              shortener=False, tg_handle=handle, from_entity=False))
+    targets = link_targets(fresh_db)
+    assert targets[0] == "https://tengrinews-kz.info/news/1" and len(targets) == 2
+    assert "https://t.me/some_channel" not in targets
+    report = fetch_links(fresh_db, limits=LOCAL)
+    assert report.stored == [server + "/article"]
+    assert [e.url for e in report.failed] == ["https://tengrinews-kz.info/news/1"]  # unresolved: reported
+
+
+def test_cli_outlets(tmp_path):
+    from typer.testing import CliRunner
+
+    from fakewatch.cli import app
+
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    runner = CliRunner()
+    added = runner.invoke(app, ["outlets", "add", "shyndyk.kz", "--name", "Шындық", "--country", "kz", "--db", db])
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(app, ["outlets", "list", "--source", "user", "--json", "--db", db])
+    assert '"shyndyk.kz"' in listed.output
+    checked = runner.invoke(app, ["outlets", "check", "shyndyk-kz.info", "[b]x[/b].com", "--json", "--db", db])
+    assert '"outlet": "shyndyk.kz"' in checked.output and '"method": "tld-in-name"' in checked.output
+    refused = runner.invoke(app, ["fetch", "http://127.0.0.1:9/", "--db", db])
+    assert refused.exit_code == 1 and "loopback" in refused.output
