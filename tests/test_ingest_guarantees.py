@@ -207,3 +207,13 @@ def test_a_source_with_records_of_its_own_stores_them_in_the_file_transaction(fr
 def test_cli_map_needs_column_equals_field(tmp_path):
     result = CliRunner().invoke(app, ["ingest", str(tmp_path), "--map", "author_id", "--db", str(tmp_path / "s.db")])
     assert result.exit_code == 2 and "COLUMN=FIELD" in result.output
+
+
+def test_stats_per_platform_and_day(fresh_db):
+    from fakewatch.store.stats import stats
+
+    ingest(fresh_db, [FIXTURES / "whatsapp" / "WhatsApp Chat with March Group.txt", FIXTURES / "telegram" / "full"])
+    data = stats(fresh_db)
+    assert data["messages"] == 4 + 7 and data["platforms"]["whatsapp"] == {"messages": 4, "chats": 1, "accounts": 1}
+    assert data["days"]["2025-04-18"] == 3 + 5 and data["days"]["2025-04-13"] == 1  # + the unsupported one
+    assert sum(data["days"].values()) == data["messages"]

@@ -82,6 +82,7 @@ def test_group_message_fields_service_unsupported_and_negative_ids():
     assert mention.text == "Айгуль, придёшь?" and mention.entities[0].href == "user5001"
     assert mention.account_id == "telegram:user777" and mention.account_name is None
     assert msgs["1800002", "9"].kind == "unsupported"
+    assert msgs["1800002", "9"].sent_at == msgs["1800002", "8"].sent_at  # no date: the one before it
 
 
 def test_single_chat_text_as_string():

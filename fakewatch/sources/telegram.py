@@ -33,6 +33,7 @@ _WATCHED = {*_RENAMED, *_CHAT_ITEMS, *_CHAT_FIELDS, "messages"}
 _BUFFER = 1 << 16
 _MAX_NUMBER = 2**63  # sizes and dimensions beyond a 64-bit integer column are nonsense, dropped
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_UNDATED = datetime(2000, 1, 1, tzinfo=timezone.utc)  # marker, replaced by the previous message's time
 _MIN_EPOCH, _MAX_EPOCH = int(MIN_TIME.timestamp()), int(MAX_TIME.timestamp())
 
 
@@ -173,7 +174,7 @@ def _message(msg: Any, chat: Chat, ctx: ReadContext, where: Callable[[int], str]
             raise ctx.fail(f"{where(index)}.date", f"not a date: {msg['date']!r:.60}") from None
         check_range(sent_at, ctx, f"{where(index)}.date")
     elif msg.get("type") == "unsupported":
-        sent_at = MIN_TIME
+        sent_at = _UNDATED
     else:
         raise ctx.fail(where(index), "message has no date")
     kind = _KINDS.get(msg.get("type"), "message")  # type: ignore[arg-type]
@@ -249,11 +250,19 @@ def _messages(
     pending: Callable[[], Iterator[Chat]] | None = None,
 ) -> Iterator[Record]:
     index = -1
+    last = MIN_TIME
     try:
         for index, msg in enumerate(items):
             if pending is not None:
                 yield from pending()
-            yield _message(msg, current(), ctx, where, index)
+            message = _message(msg, current(), ctx, where, index)
+            if message.sent_at is _UNDATED:
+                # "unsupported" entries carry only id and type: place them at the message before them
+                ctx.note("messages of type `unsupported` (no date) were dated as the message before them")
+                message.sent_at = last
+            else:
+                last = message.sent_at
+            yield message
     except (ijson.JSONError, UnicodeDecodeError) as exc:
         after = f"after {where(index)}" if index >= 0 else "before the first message"
         raise ctx.fail(f"byte {stream.offset} ({after})", f"malformed JSON: {exc}") from None
