@@ -68,6 +68,18 @@ def test_other_seed_other_scenario(demo, tmp_path):
     assert (other / TRUTH).read_bytes() != (demo / TRUTH).read_bytes()
 
 
+def test_same_campaigns_at_every_size():
+    from fakewatch.demo.scenario import build
+
+    def planted(messages: int) -> list[tuple]:
+        scenario = build(11, messages)
+        return sorted((p.ts, p.author.key, p.text) for posts in scenario.specials.values() for p in posts
+                      if p.tag and p.tag.startswith("campaign") and not p.unwitting)
+
+    small = planted(SIZE)
+    assert len(small) > 400 and small == planted(200_000)
+
+
 def test_layout(demo, truth):
     assert (demo / "telegram" / "full_export" / "result.json").is_file()
     singles = [p for p in (demo / "telegram").glob("*/result.json") if p.parent.name != "full_export"]

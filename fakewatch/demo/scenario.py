@@ -303,6 +303,11 @@ class _Builder:
         self.used_ids: set[str] = set()
         self.used_phones: set[str] = set()
 
+    def phase(self, name: str) -> None:
+        """Switch to the random stream of one part of the scenario, so that the campaigns come out the same
+        whatever the corpus size (only the members and their chatter grow with it)."""
+        self.rng = Random(f"{self.seed}:{name}")
+
     def add(self, chat: ChatSpec, post: Post) -> Post:
         self.specials.setdefault(chat.key, []).append(post)
         return post
@@ -689,6 +694,7 @@ def governor_voice(rng: Random) -> MediaSpec:
 
 def _run_campaigns(b: _Builder, chats: list[ChatSpec], nets: list[_Network]) -> list[tuple[ChatSpec, Post, _Network]]:
     """Post every campaign's waves; returns the network's posts (chat, post, network)."""
+    b.phase("campaign posts")
     rng = b.rng
     tg_groups = [c for c in chats if c.platform == "telegram" and c.is_group and c.members and c.export != "left"]
     wa_groups = [c for c in chats if c.platform == "whatsapp"]
@@ -747,6 +753,7 @@ def _run_campaigns(b: _Builder, chats: list[ChatSpec], nets: list[_Network]) -> 
             for wa_acc in net.wa:
                 if rng.random() < 0.7:
                     post(rng.choice(wa_groups), wa_acc, start + rng.randrange(120, span + 180), net, w)
+    b.phase("campaign reach")
     _unwitting(b, chats, all_posts)
     _replies(b, all_posts)
     return all_posts
@@ -793,14 +800,21 @@ def build(seed: int, messages: int) -> Scenario:
     """Lay out the whole scenario for `seed`; chatter fills the corpus up to `messages` in total."""
     b = _Builder(seed)
     chats = _chats(b)
+    b.phase("members")
     _members(b, chats, n_members=min(12_000, 2_500 + messages // 250))
+    b.phase("campaigns")
     nets = _campaigns(b, chats)
+    b.phase("sellers")
     _sellers(b, chats)
+    b.phase("official")
     _official(b, chats)
+    b.phase("missing child")
     _missing_child(b, chats)
     posted = _run_campaigns(b, chats, nets)
     campaigns = [n.truth for n in nets]
+    b.phase("march talk")
     _march_talk(b, chats, campaigns, posted)
+    b.phase("personal")
     exporter = Account("telegram", b.user_id(300_000_000, 900_000_000), "Әсел Нұрланқызы")
     colleague = Account("telegram", b.user_id(300_000_000, 900_000_000), "Редактор Марат")
     personal = ChatSpec("personal", "telegram", colleague.name or "", "personal_chat",
