@@ -545,9 +545,10 @@ def _network(b: _Builder, code: str, size: int, groups: list[ChatSpec], deleted:
     and a few bought aged accounts (low ids) that chat in a city group or two like anyone else."""
     rng = b.rng
     accounts = []
+    bought = set(rng.sample(range(deleted, size), max(1, round(size * AGED_SHARE))))
     for i in range(size):
         name = texts.display_name(rng) if i >= deleted else None
-        aged = i >= deleted and rng.random() < AGED_SHARE
+        aged = i in bought
         native = b.user_id(900_000_000, 5_500_000_000) if aged else b.user_id(7_600_000_000, 8_100_000_000)
         acc = Account("telegram", native, name, rng.choice(("ru", "mix")), weight=0.6, campaign=code)
         if aged:
