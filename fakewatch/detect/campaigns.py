@@ -415,7 +415,7 @@ def describe(corpus: Corpus, measure: _Measure, draft: Draft) -> None:
 
     phone_rows = [p for pk in draft.pks for p in corpus.phones.get(pk, ())]
     third = [p for p in phone_rows if p.e164 in measure.third_party]
-    phone_detail = _target_detail(third, lambda p: p.e164, corpus)
+    phone_detail = _phone_detail(third, corpus)
     person_rows = [(pk, p) for pk in draft.pks for p in corpus.persons.get(pk, ())]
     person_count = Counter(p[0] for _, p in person_rows)
     display = {p[0]: p[1] for _, p in person_rows}
@@ -468,10 +468,11 @@ def describe(corpus: Corpus, measure: _Measure, draft: Draft) -> None:
     draft.evidence = _evidence(corpus, measure, draft, msgs, seeders, third, fake, floods, clusters)
 
 
-def _target_detail(rows: Sequence[Phone], key: Callable[[Phone], str], corpus: Corpus) -> list[dict[str, Any]]:
+def _phone_detail(rows: Sequence[Phone], corpus: Corpus) -> list[dict[str, Any]]:
+    """Per targeted number: how often, by how many accounts and in which chats it was listed."""
     by: dict[str, list[Phone]] = defaultdict(list)
     for p in rows:
-        by[key(p)].append(p)
+        by[p.e164].append(p)
     out = []
     for value, ps in sorted(by.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         pks = {p.pk for p in ps}
