@@ -59,6 +59,7 @@ class Account:
     shown: str | None = None  # how WhatsApp shows the sender (contact name or formatted number)
     weight: float = 1.0
     campaign: str | None = None  # the campaign whose network the account belongs to
+    style: int = 0  # writing habits, see texts.styled
 
     @property
     def key(self) -> str:
@@ -282,12 +283,12 @@ def chatter(seed: int, chat: ChatSpec, count: int) -> Iterator[Post]:
         author = chat.pick_member(rng)
         if rng.random() < CHATTER_MEDIA_SHARE:
             media = _chatter_media(rng)
-            caption = talk.text(rng, author.lang) if media.kind in ("photo", "video_file") and rng.random() < 0.4 else ""
+            caption = talk.text(rng, author.lang, author.style) if media.kind in ("photo", "video_file") and rng.random() < 0.4 else ""
             yield Post(ts, author, caption, media=media)
         elif i % 9973 == 17 and chat.platform == "telegram":
             yield Post(ts, author, texts.PASTED_WITH_CONTROL)
         else:
-            yield Post(ts, author, talk.text(rng, author.lang))
+            yield Post(ts, author, talk.text(rng, author.lang, author.style))
 
 
 # ---------------------------------------------------------------- building the specials
@@ -352,6 +353,11 @@ def _chats(b: _Builder) -> list[ChatSpec]:
     return chats
 
 
+def _style(rng: Random) -> int:
+    """Most people write plainly; the rest keep one habit (see texts.styled)."""
+    return rng.choices(range(texts.STYLES), (0.55, 0.12, 0.1, 0.13, 0.1))[0]
+
+
 def _members(b: _Builder, chats: list[ChatSpec], n_members: int) -> list[Account]:
     """Ordinary long-standing members (plus some fresh ordinary ones), each in a few chats of their city."""
     rng = b.rng
@@ -368,7 +374,7 @@ def _members(b: _Builder, chats: list[ChatSpec], n_members: int) -> list[Account
         native = b.user_id(7_000_000_000, 8_100_000_000) if fresh else b.user_id(60_000_000, 6_900_000_000)
         name = texts.display_name(rng) if rng.random() > 0.004 else None
         lang = rng.choices(("ru", "kk", "mix"), (0.55, 0.2, 0.25))[0]
-        acc = Account("telegram", native, name, lang, weight=rng.paretovariate(1.3))
+        acc = Account("telegram", native, name, lang, weight=rng.paretovariate(1.3), style=_style(rng))
         members.append(acc)
         city = cities[bisect.bisect(city_weight, rng.random() * city_weight[-1])]
         home = by_city[city]
@@ -387,6 +393,7 @@ def _members(b: _Builder, chats: list[ChatSpec], n_members: int) -> list[Account
             else:
                 shown = texts.display_name(rng)
                 acc = Account("whatsapp", shown, shown, rng.choice(("ru", "mix")), shown, weight=rng.paretovariate(1.3))
+            acc.style = _style(rng)
             if any(m.native == acc.native for m in wa.members):
                 continue
             wa.members.append(acc)
@@ -550,7 +557,8 @@ def _network(b: _Builder, code: str, size: int, groups: list[ChatSpec], deleted:
         name = texts.display_name(rng) if i >= deleted else None
         aged = i in bought
         native = b.user_id(900_000_000, 5_500_000_000) if aged else b.user_id(7_600_000_000, 8_100_000_000)
-        acc = Account("telegram", native, name, rng.choice(("ru", "mix")), weight=0.6, campaign=code)
+        acc = Account("telegram", native, name, rng.choice(("ru", "mix")), weight=0.6, campaign=code,
+                      style=_style(rng))
         if aged:
             for chat in rng.sample(groups, 2):
                 chat.members.append(acc)

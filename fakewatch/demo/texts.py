@@ -521,12 +521,50 @@ class Chatter:
         """A news channel's post: a headline and the link to the outlet's article."""
         return _news(rng, self.slots)
 
-    def text(self, rng: Random, lang: str) -> str:
+    def text(self, rng: Random, lang: str, style: int = 0) -> str:
+        """One message in `lang` (ru, kk or mix), written in the author's `style` (see `styled`)."""
         kazakh = lang == "kk" or (lang == "mix" and rng.random() < 0.5)
         if rng.random() < self.SHORT_SHARE:
             return rng.choice(KK_SHORT if kazakh else RU_SHORT)
         templates = self.kk if kazakh else self.ru
-        return templates[int(rng.random() * len(templates))].fill(rng, self.slots)
+        body = templates[int(rng.random() * len(templates))].fill(rng, self.slots)
+        return styled(rng, body, kazakh, style)
+
+
+# People frame the same request differently and keep their own habits (no capitals, "!!!", ")))"),
+# so no two members' messages share a sentence frame the way a campaign's copies do.
+OPENERS = {False: ("", "", "", "", "Всем привет! ", "Соседи, ", "Люди, подскажите. ", "Добрый день. ", "Народ, ",
+                   "Извините за беспокойство. ", "Кстати, ", "Слушайте, ", "Всем доброго утра. "),
+           True: ("", "", "", "Сәлем! ", "Көршілер, ", "Кешіріңіз, ", "Айтыңыздаршы, ", "Ағайын, ")}
+CLOSERS = {False: ("", "", "", "", " Заранее спасибо!", " Спасибо 🙏", " Очень надо", " Срочно!", " Буду благодарна",
+                   " Кто знает, отпишитесь", " Пишите в лс"),
+           True: ("", "", "", " Рахмет!", " Алдын ала рахмет 🙏", " Шұғыл!", " Жеке жазыңыз")}
+STYLES = 5  # 0 plain, 1 all lower case, 2 loud, 3 smiley brackets, 4 no capitals at the start
+
+
+def styled(rng: Random, body: str, kazakh: bool, style: int) -> str:
+    opener = rng.choice(OPENERS[kazakh])
+    if opener.endswith(", ") and body[:1].isupper() and not body[1:2].isupper():
+        body = body[0].lower() + body[1:]
+    closer = rng.choice(CLOSERS[kazakh])
+    if closer and body[-1:].isalnum() and not body.rsplit(" ", 1)[-1].startswith("http"):
+        body += "."
+    text = opener + body + closer
+    if text.rsplit(" ", 1)[-1].startswith("http"):
+        style = min(style, 1)  # punctuation glued to a link would become part of it
+    if rng.random() < 0.05:  # a typo: two neighbouring letters swapped
+        i = rng.randrange(1, max(2, len(text) - 1))
+        if text[i - 1].isalpha() and text[i].isalpha():
+            text = text[:i - 1] + text[i] + text[i - 1] + text[i + 1:]
+    if style == 1 and "http" not in text:
+        return text.lower().rstrip(".!?")
+    if style == 2:
+        return text.rstrip(".") + "!!!" if not text.endswith(("?", "!")) else text + "!!"
+    if style == 3:
+        return text.rstrip(".") + rng.choice((")))", "))", ")"))
+    if style == 4:
+        return text[:1].lower() + text[1:]
+    return text
 
 
 def rng_url(rng: Random) -> str:
