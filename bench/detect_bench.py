@@ -34,6 +34,11 @@ from contextlib import redirect_stdout
 from pathlib import Path
 
 import numpy as np
+from sqlalchemy import select
+
+from fakewatch.detect import DetectParams, detect
+from fakewatch.detect.corpus import Corpus
+from fakewatch.store.tables.detect import coord_groups
 
 HERE = Path(__file__).resolve().parent
 README = HERE / "README.md"
@@ -42,6 +47,7 @@ MIN_EDGE = 2
 PERIOD = 14 * 86_400
 GROUP = 8
 BURSTS = 5
+TOOLKIT = "coordination-network-toolkit"
 TOOLKIT_LIMIT = 200_000
 """Largest corpus the toolkit is run on: its co_similar_tweet compares every pair of messages within the window
 in Python (at 1M messages about 100x the 100k work, hours on this machine)."""
@@ -99,8 +105,6 @@ def _cpu() -> float:
 
 
 def run_fakewatch(n: int) -> dict:
-    from fakewatch.detect import DetectParams, detect
-    from fakewatch.detect.corpus import Corpus
 
     data = corpus(n)
     rows = data["rows"]
@@ -110,6 +114,46 @@ def run_fakewatch(n: int) -> dict:
     det = detect(c, DetectParams(time_window=WINDOW, min_repetition=MIN_EDGE))
     seconds, cpu = time.perf_counter() - began, _cpu() - cpu
     found = {c.names[a] for a in np.flatnonzero(det.groups >= 0)}
+    return {"seconds": seconds, "cpu": cpu, "found": {"text": found, "link": found}, "planted": data["planted"]}
+
+
+def run_store(n: int) -> dict:
+    """`fakewatch.detect.run()` on a SQLite store holding the corpus (messages, templates and links inserted
+    directly, as ingest and enrich would leave them): reading, detecting and writing every detect table."""
+    from datetime import datetime, timedelta
+
+    from sqlalchemy import insert
+
+    from fakewatch.detect import run
+    from fakewatch.store import open_store
+    from fakewatch.store.tables.core import inputs, messages
+    from fakewatch.store.tables.enrich import enrichment, links
+
+    data = corpus(n)
+    rows = data["rows"]
+    start = datetime(2025, 4, 14)
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = open_store(f"sqlite:///{tmp}/store.db")
+        with engine.begin() as conn:
+            conn.execute(insert(inputs), [{"id": 1, "path": "bench", "sha256": "0" * 64, "format": "bench",
+                                           "messages": n, "added": n, "chats": 200, "accounts": 0,
+                                           "ingested_at": start}])
+            conn.execute(insert(messages), [
+                {"id": i + 1, "platform": "bench", "chat_id": r[1], "message_id": str(i), "account_id": r[0],
+                 "sent_at": start + timedelta(seconds=r[2]), "kind": "message", "text": r[3], "input_id": 1}
+                for i, r in enumerate(rows)])
+            conn.execute(insert(enrichment), [
+                {"message_pk": i + 1, "lang": "ru", "lang_conf": 1.0, "norm": r[3], "template": r[3], "norm_hash": "",
+                 "template_hash": "", "has_phone": False, "has_link": bool(r[4]), "has_money": False, "pays": False,
+                 "cta": False} for i, r in enumerate(rows)])
+            conn.execute(insert(links), [
+                {"message_pk": i + 1, "url": u, "host": u.split("/")[2], "domain": u.split("/")[2], "suffix": "kz",
+                 "shortener": False, "from_entity": False} for i, r in enumerate(rows) for u in r[4]])
+        began, cpu = time.perf_counter(), _cpu()
+        run(engine, params=DetectParams(time_window=WINDOW, min_repetition=MIN_EDGE))
+        seconds, cpu = time.perf_counter() - began, _cpu() - cpu
+        with engine.connect() as conn:
+            found = {a for a, in conn.execute(select(coord_groups.c.account_id))}
     return {"seconds": seconds, "cpu": cpu, "found": {"text": found, "link": found}, "planted": data["planted"]}
 
 
@@ -147,7 +191,7 @@ def measure(tool: str, n: int) -> dict:
 
 
 def one(tool: str, n: int) -> None:
-    result = (run_fakewatch if tool == "fakewatch" else run_toolkit)(n)
+    result = {"fakewatch": run_fakewatch, "fakewatch-store": run_store, TOOLKIT: run_toolkit}[tool](n)
     planted = result["planted"]
     everyone = set(planted["text"]) | set(planted["link"])
     found_any = result["found"]["text"] | result["found"]["link"]
@@ -174,7 +218,7 @@ def speedups(results: list[dict]) -> str:
     lines = []
     for n in sorted({r["messages"] for r in results}):
         mine = [r for r in results if r["messages"] == n and r["tool"] == "fakewatch"]
-        theirs = [r for r in results if r["messages"] == n and r["tool"] != "fakewatch"]
+        theirs = [r for r in results if r["messages"] == n and r["tool"] == TOOLKIT]
         if mine and theirs:
             lines.append(f"At {n:,} messages fakewatch is {theirs[0]['seconds'] / mine[0]['seconds']:.1f}x faster in "
                          f"wall time and {theirs[0]['cpu_s'] / mine[0]['cpu_s']:.1f}x in CPU time (target 10x).")
@@ -200,8 +244,8 @@ def main() -> None:
         return
     results = []
     for n in args.sizes:
-        for tool in ("fakewatch", "coordination-network-toolkit"):
-            if tool != "fakewatch" and n > TOOLKIT_LIMIT:
+        for tool in ("fakewatch", "fakewatch-store", TOOLKIT):
+            if tool == TOOLKIT and n > TOOLKIT_LIMIT:
                 continue
             results.append(measure(tool, n))
             print(json.dumps(results[-1]), flush=True)
@@ -212,7 +256,9 @@ def main() -> None:
             "`python bench/detect_bench.py` (part of `make bench`); one process per tool and size, 2-core machine "
             f"shared with other work. Window {WINDOW} s, {MIN_EDGE} co-posts per edge. fakewatch time = "
             "`fakewatch.detect.detect()` on an in-memory corpus (near-duplicate, link and domain clusters, "
-            "coordination with the chance filter, Leiden groups, floods, seeders, waves); toolkit time = "
+            "coordination with the chance filter, Leiden groups, floods, seeders, waves); fakewatch-store time = "
+            "`fakewatch.detect.run()` reading the same corpus from a SQLite store and writing every detect table "
+            "(peak RSS there includes filling the store); toolkit time = "
             "`compute_co_similar_tweet` + `compute_co_link_network` (2 processes) after `preprocess_data`. "
             f"The toolkit is not run above {TOOLKIT_LIMIT:,} messages (its pairwise Python similarity would take "
             "hours). Targets: 10x the toolkit at 100k with equal or better recall; 1M messages in 2 minutes "
