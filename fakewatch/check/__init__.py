@@ -17,7 +17,6 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
@@ -31,6 +30,7 @@ from fakewatch.enrich.normalize import template
 from fakewatch.enrich.phones import find_phones
 from fakewatch.fetch import FetchError, fetch
 from fakewatch.outlets import load_outlets
+from fakewatch.report.findings import iso
 from fakewatch.store.tables.campaigns import campaign_messages, campaigns
 from fakewatch.store.tables.enrich import enrichment, links, watchlist
 from fakewatch.store.tables.outlets import lookalikes, outlets
@@ -44,10 +44,6 @@ SUSPICIOUS = 0.4
 MAX_MATCHES = 5
 STALE_AFTER = 2.0
 """Seconds between checks that the store's campaigns, debunks or lists changed (one cheap query)."""
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
 @dataclass
@@ -91,7 +87,7 @@ def load(engine: Engine) -> Snapshot:
             data = row["data"] or {}
             debunk = published.get(row["code"])
             snap.campaigns.append({"campaign_id": row["code"], "title": row["title"], "reported": row["reported"],
-                                   "first_seen": _iso(row["first_seen"]), "chats": len(data.get("chats", [])),
+                                   "first_seen": iso(row["first_seen"]), "chats": len(data.get("chats", [])),
                                    "debunk": debunks.public_view(debunk) if debunk else None})
             for domain in data.get("domains", []):
                 snap.domains.setdefault(domain, set()).add(number[row["id"]])

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, select
 
+from fakewatch.report.findings import iso
 from fakewatch.store.tables.campaigns import campaigns
 from fakewatch.store.tables.web import debunks, users
 from fakewatch.web.auth import User
@@ -114,11 +115,7 @@ def get(engine: Engine, debunk_id: int) -> dict | None:
 def public_view(debunk: dict) -> dict:
     """The fields of a debunk the public may see (no author account, no draft state)."""
     return {"id": debunk["id"], "claim": debunk["claim"], "text": debunk["text"], "rating": debunk["rating"],
-            "links": list(debunk["links"] or []), "updated": _iso(debunk["updated_at"])}
-
-
-def _iso(when: datetime | None) -> str | None:
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ") if when else None
+            "links": list(debunk["links"] or []), "updated": iso(debunk["updated_at"])}
 
 
 def claim_review(debunk: dict, campaign: dict, *, url: str, publisher: str) -> dict:
@@ -128,8 +125,8 @@ def claim_review(debunk: dict, campaign: dict, *, url: str, publisher: str) -> d
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": url,
-        "datePublished": _iso(debunk["created_at"]),
-        "dateModified": _iso(debunk["updated_at"]),
+        "datePublished": iso(debunk["created_at"]),
+        "dateModified": iso(debunk["updated_at"]),
         "author": {"@type": "Organization", "name": publisher},
         "claimReviewed": debunk["claim"],
         "reviewBody": debunk["text"],
@@ -143,7 +140,7 @@ def claim_review(debunk: dict, campaign: dict, *, url: str, publisher: str) -> d
         "itemReviewed": {
             "@type": "Claim",
             "name": campaign.get("title", ""),
-            "datePublished": _iso(first) if isinstance(first, datetime) else first,
+            "datePublished": iso(first) if isinstance(first, datetime) else first,
             "appearance": [{"@type": "CreativeWork", "url": f"https://{d}/"} for d in campaign.get("domains", [])],
         },
         "citation": [{"@type": "CreativeWork", "url": link} for link in debunk["links"] or []],
