@@ -92,6 +92,7 @@ def test_public_check_is_rate_limited_per_client(app_store):
     assert codes == [200, 200, 200, 429]
     limited = client.post("/check", data={"text": "привет"}, headers={"X-Forwarded-For": "203.0.113.7"})
     assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+    assert "Too many checks" in limited.text and limited.headers["content-type"].startswith("text/html")
     assert client.post("/api/check", json={"text": "привет"},
                        headers={"X-Forwarded-For": "198.51.100.1"}).status_code == 200
 

@@ -13,9 +13,11 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fakewatch import __version__
@@ -167,6 +169,16 @@ def create_app(engine_or_url: Engine | str | None = None, settings: WebSettings 
         if wants_json(request):
             return JSONResponse({"detail": str(exc)}, status_code=403)
         return render(request, "error.html", status_code=403, title="Not allowed", detail=str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if wants_json(request):
+            return await http_exception_handler(request, exc)
+        titles = {404: "Not found", 413: "Too large", 429: "Too many checks"}
+        response = render(request, "error.html", status_code=exc.status_code,
+                          title=titles.get(exc.status_code, "Request refused"), detail=str(exc.detail))
+        response.headers.update(exc.headers or {})
+        return response
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound):
