@@ -99,11 +99,6 @@ def best_alignment(a: AudioPrint, b: AudioPrint) -> tuple[float, int, int]:
     return best
 
 
-def same_audio(a: AudioPrint, b: AudioPrint) -> bool:
-    ber, _, overlap = best_alignment(a, b)
-    return overlap > 0 and ber <= limit(overlap)
-
-
 ITEM_KEY_BITS = 20  # top bits of an item used for candidate lookup; the low bits flip more often
 MIN_SHARED_KEYS = 3  # shared item keys that make a recording a candidate
 

@@ -147,8 +147,3 @@ class MediaIndex:
                 if label not in found or found[label].score < score:
                     found[label] = Match(label, "chromaprint", score)
         return sorted(found.values(), key=lambda m: -m.score)
-
-
-def matches(a: Fingerprint, b: Fingerprint) -> bool:
-    """Whether either fingerprint finds the other (a shorter copy finds its original, not the reverse)."""
-    return bool(MediaIndex.of({0: b}).search(a) or MediaIndex.of({0: a}).search(b))

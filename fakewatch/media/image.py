@@ -77,11 +77,6 @@ class HashSet:
     index: list[bytes] = field(default_factory=list)
     quality: int = 0
 
-    def extend(self, other: HashSet) -> None:
-        self.probes.extend(other.probes)
-        self.index.extend(other.index)
-        self.quality = max(self.quality, other.quality)
-
 
 def load(path: str | Path) -> Image.Image:
     """Open an image file as RGB, honouring its EXIF orientation (phones rotate that way)."""
@@ -219,18 +214,3 @@ def _hashes(arr: np.ndarray, boxes: Iterable[tuple[float, float, float, float]])
 def hash_image(img: Image.Image) -> HashSet:
     return hash_array(work_array(img))
 
-
-def hash_file(path: str | Path) -> HashSet:
-    return hash_image(load(path))
-
-
-def best_distance(query: HashSet, ref: HashSet) -> int:
-    """Smallest distance between a probe of one and an index hash of the other, either way round."""
-    def side(probes: list[bytes], index: list[bytes]) -> int:
-        if not probes or not index:
-            return 256
-        p = np.unpackbits(np.frombuffer(b"".join(probes), np.uint8).reshape(len(probes), 32), axis=1)
-        i = np.unpackbits(np.frombuffer(b"".join(index), np.uint8).reshape(len(index), 32), axis=1)
-        return int((p[:, None, :] != i[None, :, :]).sum(axis=2).min())
-
-    return min(side(query.probes, ref.index), side(ref.probes, query.index))

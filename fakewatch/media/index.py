@@ -101,9 +101,6 @@ class HashIndex:
         order = np.argsort(dist, kind="stable")
         return [(int(self.labels[r]), int(d)) for r, d in zip(rows[order], dist[order])]
 
-    def search_many(self, queries: Sequence[bytes] | np.ndarray, radius: int = MAX_RADIUS) -> list[list[tuple[int, int]]]:
-        return [self.search(q, radius) for q in as_matrix(queries)]
-
 
 def brute_force(stored: np.ndarray, query: np.ndarray, radius: int) -> np.ndarray:
     """Rows of `stored` within `radius` of `query` by scanning them all (the reference the index is tested against)."""
