@@ -112,6 +112,7 @@ def test_telegram_shapes(demo):
     assert any(m.get("forwarded_from") for m in msgs) and any("reply_to_message_id" in m for m in msgs)
     assert any(m.get("from_id", "").startswith("channel") for m in msgs)
     assert any(m.get("action") == "join_group_by_link" for m in msgs)
+    assert any(isinstance(m.get("edited_unixtime"), str) and m["edited"] > m["date"] for m in msgs)
     assert any(m.get("from", "") is None for m in msgs)  # deleted accounts
     entity_types = {e["type"] for m in msgs for e in m["text_entities"]}
     assert {"plain", "link", "phone", "text_link", "hashtag"} <= entity_types
@@ -148,6 +149,7 @@ def test_whatsapp_layouts(demo):
     assert b"\r\n" not in android and re.match(rb"\d\d\.\d\d\.2025, \d\d:\d\d - ", android)
     assert ios.count(b"\r\n") == ios.count(b"\n")
     assert "<Без медиафайлов>".encode() in android
+    assert "Данное сообщение удалено.".encode() in android and " <Сообщение изменено>\n".encode() in android
     assert re.search("\u200e(image|video|audio|sticker) omitted".encode(), ios)
 
 

@@ -41,6 +41,8 @@ HOUR_WEIGHTS = (1, 0.5, 0.3, 0.2, 0.2, 0.4, 1.5, 3, 5, 6, 6, 6, 7, 6, 6, 6, 6, 7
 HOUR_CUM = list(accumulate(HOUR_WEIGHTS))
 CHATTER_MEDIA_SHARE = 0.08  # photos, voice notes, stickers and videos among ordinary messages
 REPLY_SHARE = 0.12
+EDITED_SHARE = 0.03
+DELETED_SHARE = 0.01
 STRAGGLERS = 3  # campaign posts per wave that come hours after the burst rather than within its minutes
 AGED_SHARE = 0.2  # bought old accounts in a campaign network, the rest are fresh
 QUOTING_WARNINGS = 10  # members quoting a whole campaign post to warn against it
@@ -103,6 +105,8 @@ class Post:
     action: str | None = None  # service message action (join_group_by_link, ...)
     tag: str | None = None  # "campaign:<id>" or "benign"
     unwitting: bool = False  # an ordinary member passing campaign content on
+    edited: int | None = None  # unix seconds of the last edit
+    deleted: bool = False  # deleted for everyone (WhatsApp exports keep a line for it)
     id: int = 0  # assigned when the chat is laid out
 
 
@@ -287,8 +291,13 @@ def chatter(seed: int, chat: ChatSpec, count: int) -> Iterator[Post]:
             yield Post(ts, author, caption, media=media)
         elif i % 9973 == 17 and chat.platform == "telegram":
             yield Post(ts, author, texts.PASTED_WITH_CONTROL)
+        elif chat.platform == "whatsapp" and rng.random() < DELETED_SHARE:
+            yield Post(ts, author, deleted=True)  # WhatsApp keeps a line for it; Telegram leaves an id gap
         else:
-            yield Post(ts, author, talk.text(rng, author.lang, author.style))
+            post = Post(ts, author, talk.text(rng, author.lang, author.style))
+            if rng.random() < EDITED_SHARE:
+                post.edited = ts + rng.randrange(20, 1800)
+            yield post
 
 
 # ---------------------------------------------------------------- building the specials

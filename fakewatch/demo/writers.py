@@ -188,6 +188,8 @@ class TelegramWriter:
         when = self.clock.local(post.ts)
         msg: dict[str, Any] = {"id": post.id, "type": "service" if post.action else "message",
                                "date": when.isoformat(), "date_unixtime": str(post.ts)}
+        if post.edited:
+            msg.update(edited=self.clock.local(post.edited).isoformat(), edited_unixtime=str(post.edited))
         author = post.author
         if post.action:
             msg.update(actor=author.name, actor_id=author.native, action=post.action)
@@ -208,7 +210,8 @@ class TelegramWriter:
 
     def _plain(self, post: Post, indent: int) -> str | None:
         """The common case (a plain-text message, maybe a reply) built straight as text; None otherwise."""
-        if post.action or post.media or post.parts is not None or post.forwarded_from or _HINT.search(post.text):
+        if (post.action or post.media or post.parts is not None or post.forwarded_from or post.edited
+                or _HINT.search(post.text)):
             return None
         p = " " * (indent + 1)
         author = post.author
@@ -284,6 +287,8 @@ _WA_SYSTEM = {
                "create_group": "Aliya created group \u201c{chat}\u201d",
                "join_group_by_link": "{who} joined using this group's invite link"},
 }
+_WA_DELETED = {"android_ru": "Данное сообщение удалено.", "ios_en": "This message was deleted"}
+_WA_EDITED = {"android_ru": " <Сообщение изменено>", "ios_en": " <This message was edited>"}
 _WA_MEDIA = {"android_ru": "<Без медиафайлов>",
              "ios_en": {"photo": "image omitted", "video_file": "video omitted", "voice_message": "audio omitted",
                         "sticker": "sticker omitted", "animation": "GIF omitted"}}
@@ -318,7 +323,10 @@ class WhatsAppWriter:
                 media = "\u200e" + omitted[post.media.kind] if isinstance(omitted, dict) else omitted
             text = media + ("\n" + post.text if post.text and placed else "")
             return f"{sender}: {text}", ios
-        return f"{sender}: {post.text}", False
+        if post.deleted:
+            return f"{sender}: {_WA_DELETED[chat.layout]}", False
+        edited = _WA_EDITED[chat.layout] if post.edited else ""
+        return f"{sender}: {post.text}{edited}", False
 
     def write(self, path: Path, chat: ChatSpec, posts: Iterable[Post]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
