@@ -51,6 +51,8 @@ def rank_seeders(clusters: np.ndarray, rows: np.ndarray, times: np.ndarray, acco
     [(3, 1, 'forward origin of 2/3'), (1, 2, 'first post'), (0, 3, 'posted #2')]
     """
     clusters, rows = np.asarray(clusters, np.int64), np.asarray(rows, np.int64)
+    if not len(rows):
+        return []
     acc, t, org = accounts[rows], times[rows], origins[rows]
     size = {int(c): int(n) for c, n in zip(*np.unique(clusters, return_counts=True))}
     candidates: dict[int, dict[int, dict[str, float]]] = {}
