@@ -149,7 +149,7 @@ def test_whatsapp_layouts(demo):
     assert b"\r\n" not in android and re.match(rb"\d\d\.\d\d\.2025, \d\d:\d\d - ", android)
     assert ios.count(b"\r\n") == ios.count(b"\n")
     assert "<Без медиафайлов>".encode() in android
-    assert "Данное сообщение удалено.".encode() in android and " <Сообщение изменено>\n".encode() in android
+    assert "Данное сообщение удалено.".encode() in android
     assert re.search("\u200e(image|video|audio|sticker) omitted".encode(), ios)
 
 

@@ -42,7 +42,7 @@ HOUR_CUM = list(accumulate(HOUR_WEIGHTS))
 CHATTER_MEDIA_SHARE = 0.08  # photos, voice notes, stickers and videos among ordinary messages
 REPLY_SHARE = 0.12
 EDITED_SHARE = 0.03
-DELETED_SHARE = 0.01
+DELETED_EVERY = 97  # one WhatsApp message in about a hundred is deleted for everyone
 STRAGGLERS = 3  # campaign posts per wave that come hours after the burst rather than within its minutes
 AGED_SHARE = 0.2  # bought old accounts in a campaign network, the rest are fresh
 QUOTING_WARNINGS = 10  # members quoting a whole campaign post to warn against it
@@ -291,7 +291,7 @@ def chatter(seed: int, chat: ChatSpec, count: int) -> Iterator[Post]:
             yield Post(ts, author, caption, media=media)
         elif i % 9973 == 17 and chat.platform == "telegram":
             yield Post(ts, author, texts.PASTED_WITH_CONTROL)
-        elif chat.platform == "whatsapp" and rng.random() < DELETED_SHARE:
+        elif chat.platform == "whatsapp" and i % DELETED_EVERY == 41:
             yield Post(ts, author, deleted=True)  # WhatsApp keeps a line for it; Telegram leaves an id gap
         else:
             post = Post(ts, author, talk.text(rng, author.lang, author.style))
