@@ -54,3 +54,10 @@ def test_hostile_text_is_capped_and_fast():
     assert len(normalise(hostile)) <= MAX_CHARS
     assert len(clean(hostile)) <= MAX_CHARS
     template(hostile)
+
+
+def test_urls_do_not_make_a_cyrillic_text_latin():
+    """Latin letters of a URL must not decide the script: 'Boт' (Latin B, o) in Russian text is 'вот'."""
+    text = "A вы говорите фeйк. Boт Шындық: https://www.shyndyk-kz.info/kogam/marsh-26?utm_source=telegram"
+    assert normalise(text).startswith("а вы говорите фейк вот шындық")
+    assert template(text) == "а вы говорите фейк вот <name> <url>"

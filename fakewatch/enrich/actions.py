@@ -115,6 +115,7 @@ _PLACE_RE = _compile(
 class Actions:
     cta: bool
     gathering: dict | None  # {"date", "time", "place", "when"} when a gathering is called
+    event: bool = False  # a march, rally, protest or the like is named (called or not)
 
 
 def _month(m: regex.Match, prefix: str) -> int | None:
@@ -180,8 +181,8 @@ def find_actions(text: str) -> Actions:
               or (event and cta and _JOIN_RE.search(folded) is not None)
               or (protest and (date or when or time_) and (place or cta)))
     if not called:
-        return Actions(cta=cta, gathering=None)
+        return Actions(cta=cta, gathering=None, event=protest or event)
     if when is not None:  # report the words as written, not folded
         start = folded.find(when)
         when = text[start:start + len(when)] if start >= 0 else when
-    return Actions(cta=True, gathering={"date": date, "when": when, "time": time_, "place": place})
+    return Actions(cta=True, gathering={"date": date, "when": when, "time": time_, "place": place}, event=True)

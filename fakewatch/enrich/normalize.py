@@ -121,7 +121,9 @@ def skeleton(text: str) -> str:
     has_cyr = _CYRILLIC.search(text) is not None
     if not (has_lat and has_cyr) and _PLANTED_DIGIT.search(text) is None:
         return text
-    dominant = "cyr" if len(_CYRILLIC.findall(text)) >= len(_LATIN.findall(text)) else "lat"
+    # Which script the text is in, judged without its URLs, handles and template placeholders (all Latin).
+    basis = _PLACEHOLDER_WORD.sub(" ", MENTION_RE.sub(" ", URL_RE.sub(" ", text)))
+    dominant = "cyr" if len(_CYRILLIC.findall(basis)) >= len(_LATIN.findall(basis)) else "lat"
 
     def fix(m: regex.Match) -> str:
         word = m.group()
@@ -183,6 +185,7 @@ _NAME_RE = regex.compile(r"(?<=(?:[\p{Ll}\p{N},;:]|(?<!\p{L})\p{Lu})[\p{Pi}\p{Pf
 _PLACEHOLDERS = {"qqurlqq": "<url>", "qquserqq": "<user>", "qqphoneqq": "<phone>", "qqnumqq": "<num>",
                  "qqnameqq": "<name>"}
 _PLACEHOLDER_RE = regex.compile("|".join(_PLACEHOLDERS))
+_PLACEHOLDER_WORD = regex.compile(r"\bqq[a-z]+qq\b")
 
 
 def _number(m: regex.Match) -> str:
