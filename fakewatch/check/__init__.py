@@ -4,7 +4,7 @@ Answers `{"verdict": "known_fake" | "suspicious" | "no_match", "matches": [...],
 "signals": [...]}` (shape in issue 8). A text matches a campaign when its
 template (same :func:`~fakewatch.enrich.normalize.template` as detection) is a
 near-duplicate of one of the campaign's texts, or when it links to the
-campaign's own domains or URLs. Independent of any campaign, links to look-alike
+campaign's own domains or short links. Independent of any campaign, links to look-alike
 domains of real outlets and phone numbers of watchlisted people are signals.
 Nothing is fetched: a submitted URL is judged by its address alone unless the
 operator enabled fetching; then the page is fetched under :mod:`fakewatch.fetch`'s
