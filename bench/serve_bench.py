@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import random
-import re
 import shutil
 import socket
 import subprocess
@@ -31,7 +30,6 @@ from pathlib import Path
 import httpx
 
 HERE = Path(__file__).resolve().parent
-README = HERE / "README.md"
 TARGET_P95_MS = 50.0
 SAMPLES = 400  # distinct request bodies of each kind
 TRUTH_SAMPLE = 150  # planted campaign messages and benign viral ones checked for the verdict figures
@@ -39,6 +37,7 @@ THREADS = 2  # wrk threads; the request limit is counted per thread
 
 sys.path.insert(0, str(HERE))
 from investigate_bench import corpus  # noqa: E402  (the same cached demo corpus as the investigate benchmark)
+from readme_section import write_section  # noqa: E402
 
 LUA = r"""
 local bodies = {%s}
@@ -207,14 +206,6 @@ def section(fig: dict) -> str:
             f" {fig['benign_checked']} benign viral messages (official statements, warnings) are.\n")
 
 
-def write_readme(text: str) -> None:
-    old = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
-    pattern = re.compile(r"## Web\n.*?(?=\n## |\Z)", re.S)
-    new = pattern.sub(lambda _m: text.rstrip("\n") + "\n", old) if pattern.search(old) \
-        else old.rstrip("\n") + "\n\n" + text
-    README.write_text(new, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=1_000_000)
@@ -228,7 +219,7 @@ def main() -> None:
     fig = run(args.messages, args.seed, args.requests, args.seconds, args.clients, args.workers)
     print(json.dumps(fig, indent=2))
     if not args.no_readme:
-        write_readme(section(fig))
+        write_section("Web", section(fig))
 
 
 if __name__ == "__main__":
