@@ -13,7 +13,6 @@ How clusters join
 
     - a coordination group (the detect stage's `coord_groups`) that posted at
       least `GROUP_SHARE` of both clusters (the group "owns" them);
-    - a coordinated account;
     - a message (the same post can be in a text, a link and a forward cluster);
     - a phone number, a link domain or a forward origin that is specific to
       campaign content: most of the corpus's messages carrying it were posted
@@ -49,7 +48,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Engine, delete, func, insert, or_, select
 
 from fakewatch.detect import scoring, signals
 from fakewatch.detect.signals import Evidence, Money, Msg, Phone
@@ -67,12 +66,15 @@ INAUTHENTIC_MIN = 0.1  # least spread score (coordination, speed, freshness, flo
 # harm alone (a warning quoting a fake's phone number, posted by regulars) never pulls a cluster in
 MIN_PARTICIPATION = 2  # campaign messages that make an account one of the campaign's own, group or not
 SEEDERS_KEPT = 10
+QUOTE_OWN_WORDS = 2  # words of its own (4+ letters) around a quotation that make a message commentary
 TITLE_CHARS = 90
 VIDEO_KINDS = frozenset({"video_file", "video_message", "animation", "video"})
 Progress = Callable[[str, int, int | None], None]
 
 _WORD = re.compile(r"\w{4,}", re.UNICODE)
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+_QUOTE_MARKS = ("«", "“", "„", '"')
+_QUOTED = re.compile(r"[«“„\"](.{20,}?)(?:[»”“\"]|$)", re.S)
 
 
 @dataclass
@@ -108,6 +110,7 @@ class Corpus:
     corpus_tg_ids: list[int] = field(default_factory=list)  # sorted Telegram user ids of the corpus
     key_totals: dict[tuple[str, str], int] = field(default_factory=dict)  # (phone|domain|origin, key) -> corpus msgs
     watched_phones: set[str] = field(default_factory=set)  # numbers of people on the watchlist
+    quotes: set[int] = field(default_factory=set)  # pks that quote content with commentary (see `is_quotation`)
 
 
 @dataclass
@@ -173,15 +176,23 @@ class _Measure:
 
         Campaign accounts here are coordinated, flooding this cluster, or among the corpus's newest
         Telegram ids; single-purpose accounts are not, because ordinary members of a quiet chat can
-        have posted nothing but a couple of reposts. Clusters that only share a key (a domain, a
-        number) take their coordinated accounts' messages alone.
+        have posted nothing but a couple of reposts. When campaign accounts posted at least
+        `CONTENT_SHARE` of a content cluster, it is campaign content and its ordinary members'
+        copies count too, except a message that quotes the content inside quotation marks with
+        words of its own around it: commentary (a warning, a debunk), not a copy. Below that, only
+        campaign accounts' messages count, and only when one coordination group owns the cluster:
+        campaign accounts also forward a missing-child alert or chat about traffic like anyone.
+        Clusters that only share a key (a domain, a number) take their coordinated accounts'
+        messages alone.
         """
         if cluster.kind in KEY_KINDS:
             return [(pk, self.c.msgs[pk].account in self.c.group_of) for pk in cluster.members]
         flooders = self.flooders.get(cluster.id, set())
         ours = [self.campaign_account(self.c.msgs[pk].account, flooders) for pk in cluster.members]
-        copies = sum(ours) >= CONTENT_SHARE * len(ours)
-        return [(pk, copies or mine) for pk, mine in zip(cluster.members, ours)]
+        if sum(ours) >= CONTENT_SHARE * len(ours):
+            return [(pk, mine or pk not in self.c.quotes) for pk, mine in zip(cluster.members, ours)]
+        owned = _owner(self.c, cluster) is not None
+        return [(pk, owned and mine) for pk, mine in zip(cluster.members, ours)]
 
     def campaign_account(self, account: str | None, flooders: set[str]) -> bool:
         if not account:
@@ -192,7 +203,9 @@ class _Measure:
         msgs = [self.c.msgs[pk] for pk in pks]
         accounts = {m.account for m in msgs if m.account}
         n = max(1, len(msgs))
-        coordinated = sum(1 for m in msgs if m.account in self.c.group_of) / n
+        grouped = {a for a in accounts if a in self.c.group_of}
+        coordinated = (sum(1 for m in msgs if m.account in grouped) / n
+                       * min(1.0, len(grouped) / scoring.COORDINATED_ACCOUNTS_FULL))
         flooders = set().union(*(self.flooders.get(cid, set()) for cid in cluster_ids))
         floods = len(flooders & accounts) / max(1, len(accounts))
         fresh = sum(1 for a in accounts if self.is_fresh(a)) / max(1, len(accounts))
@@ -247,6 +260,16 @@ class _Union:
         self.groups[keep] |= self.groups.pop(gone)
 
 
+def is_quotation(text: str) -> bool:
+    """Whether `text` quotes something inside quotation marks with at least `QUOTE_OWN_CHARS` of its own words
+    around it, as people do when they warn about or debunk a message rather than pass it on."""
+    quoted = _QUOTED.search(text)
+    if not quoted:
+        return False
+    own = text[:quoted.start()] + text[quoted.end():]
+    return len(_WORD.findall(own)) >= QUOTE_OWN_WORDS
+
+
 def content_words(text: str) -> set[str]:
     return set(_WORD.findall(_URL.sub(" ", text.casefold())))
 
@@ -285,7 +308,7 @@ def assemble(corpus: Corpus) -> list[Draft]:
     return drafts
 
 
-_KEY_ORDER = {"group": 0, "account": 1, "message": 2, "phone": 3, "domain": 4, "origin": 5}
+_KEY_ORDER = {"group": 0, "message": 1, "phone": 2, "domain": 3, "origin": 4}
 
 
 def _owner(corpus: Corpus, cluster: Cluster) -> int | None:
@@ -338,8 +361,6 @@ def _shared_keys(corpus: Corpus, measure: _Measure,
         for pk, counts in measure.campaign_members(cluster):
             keys[("message", pk)].add(cid)
             m = corpus.msgs[pk]
-            if m.account in corpus.group_of:
-                keys[("account", m.account)].add(cid)
             found = [("phone", p.e164) for p in corpus.phones.get(pk, ())]
             found += [("domain", d) for d in corpus.domains.get(pk, ())]
             if m.forwarded_from_id or m.forwarded_from:
@@ -563,11 +584,13 @@ def load(engine: Engine, *, min_size: int = 2) -> Corpus:
                 for r in conn.execute(select(m.c.id, m.c.account_id, m.c.platform, m.c.chat_id, m.c.sent_at,
                                              m.c.forwarded_from, m.c.forwarded_from_id, e.c.lang)
                                       .outerjoin(e, e.c.message_pk == m.c.id).where(wanted))}
+        quoting = or_(*(m.c.text.contains(mark) for mark in _QUOTE_MARKS))
+        quotes = {pk for pk, text in conn.execute(select(m.c.id, m.c.text).where(wanted, quoting)) if is_quotation(text)}
         reps = [c.representative_pk for c in clusters.values() if c.representative_pk]
         texts = {}
         for start in range(0, len(reps), 900):
             texts.update(conn.execute(select(m.c.id, m.c.text).where(m.c.id.in_(reps[start:start + 900]))).all())
-        corpus = Corpus(clusters=clusters, msgs=msgs, texts=texts)
+        corpus = Corpus(clusters=clusters, msgs=msgs, texts=texts, quotes=quotes)
         corpus.group_of = dict(conn.execute(select(detect.coord_groups.c.account_id, detect.coord_groups.c.group_id)).all())
         for r in conn.execute(select(detect.seeders.c.cluster_id, detect.seeders.c.account_id, detect.seeders.c.rank)):
             corpus.seeders.setdefault(r.cluster_id, []).append((r.account_id, r.rank))

@@ -4,7 +4,7 @@ The score is a weighted sum of five parts, each itself between 0 and 1:
 
 | part | weight | what it measures |
 | --- | --- | --- |
-| coordination | 0.30 | share of the messages posted by accounts the detect stage put in a coordination group |
+| coordination | 0.30 | share of the messages posted by accounts the detect stage put in a coordination group, counted in full from `COORDINATED_ACCOUNTS_FULL` (3) such accounts up and proportionally below (two accounts that co-posted are weak evidence) |
 | speed | 0.15 | the most chats reached within any one hour, over `SPEED_CHATS` (10 chats in an hour = 1) |
 | fresh | 0.15 | share of the accounts that are new (Telegram id among the corpus's newest tenth) or single-purpose (most of what they post is this campaign) |
 | floods | 0.10 | share of the accounts caught cross-posting the same content into several chats in a burst |
@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 
 WEIGHTS = {"coordination": 0.30, "speed": 0.15, "fresh": 0.15, "floods": 0.10, "harm": 0.30}
 HARM_WEIGHT = 0.6
+COORDINATED_ACCOUNTS_FULL = 3  # coordinated accounts from which the coordination share counts in full
 SPEED_CHATS = 10  # distinct chats reached in one hour that count as full speed
 REPORT_THRESHOLD = 0.45  # at or above: reported as a campaign; below: a candidate
 CANDIDATE_THRESHOLD = 0.20  # below: not listed at all
