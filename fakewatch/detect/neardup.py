@@ -53,6 +53,8 @@ Example::
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,6 +71,8 @@ EXACT_BELOW = 40
 """Templates shorter than this (characters) are grouped by equality only."""
 SURE_MARGIN = 0.2
 """Signature agreement this far above the threshold is accepted without the exact check (estimate s.d. <= 0.06)."""
+THREADS = min(2, os.cpu_count() or 1)
+"""Threads computing MinHash permutations (numpy runs them outside the GIL)."""
 CHUNK_SHINGLES = 8_000_000
 """Shingles hashed at once: bounds memory to a few hundred MB whatever the corpus size."""
 
@@ -117,10 +121,16 @@ def signatures(texts: list[str], *, num_perm: int = BANDS * ROWS, k: int = SHING
         # take texts until the chunk holds about CHUNK_SHINGLES characters (one shingle each, nearly)
         hi = max(int(np.searchsorted(ends, (ends[lo - 1] if lo else 0) + CHUNK_SHINGLES, side="right")), lo + 1)
         h, starts = _shingle_hashes(texts[lo:hi], k)
-        permuted = np.empty_like(h)
-        for p in range(num_perm):
-            np.multiply(h, a[p], out=permuted)  # wraps mod 2**32: a bijection for odd a
-            sig[lo:hi, p] = np.minimum.reduceat(permuted, starts)
+
+        def permute(perms: range, h=h, starts=starts, lo=lo, hi=hi) -> None:
+            permuted = np.empty_like(h)
+            for p in perms:
+                np.multiply(h, a[p], out=permuted)  # wraps mod 2**32: a bijection for odd a
+                sig[lo:hi, p] = np.minimum.reduceat(permuted, starts)
+
+        # numpy releases the GIL in these loops: threads sharing the hashes use every core at no copying cost
+        with ThreadPoolExecutor(THREADS) as pool:
+            list(pool.map(permute, [range(t, num_perm, THREADS) for t in range(THREADS)]))
         lo = hi
     return sig
 
