@@ -115,7 +115,9 @@ def test_telegram_shapes(demo):
     assert any(isinstance(m.get("edited_unixtime"), str) and m["edited"] > m["date"] for m in msgs)
     assert any(m.get("from", "") is None for m in msgs)  # deleted accounts
     entity_types = {e["type"] for m in msgs for e in m["text_entities"]}
-    assert {"plain", "link", "phone", "text_link", "hashtag"} <= entity_types
+    assert {"plain", "link", "phone", "text_link", "hashtag", "mention"} <= entity_types
+    links = {e["text"] for m in msgs for e in m["text_entities"] if e["type"] == "link"}
+    assert any(link.startswith("t.me/") for link in links) and "https://clck.ru/3Fk9Qw" in links
     assert b"\\x0b" in (demo / "telegram" / "full_export" / "result.json").read_bytes()
 
 

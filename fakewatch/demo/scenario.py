@@ -594,6 +594,9 @@ OUTLET2 = ("dalakhabar.kz", "Дала Хабар", "dalakhabar-kz.com")
 FAKE_ARTICLE = "https://shyndyk-kz.info/kogam/marsh-26-aprelya-soglasovan-51873"
 FAKE_ARTICLE2 = "https://dalakhabar-kz.com/news/48211"
 CAMPAIGN_CHANNEL = "Халық Шеруі | Народный марш"
+CAMPAIGN_HANDLE = "halyk_sheruy"  # the campaign channel's public username (not in any export)
+FAKE_ARTICLE_SHORT = "https://clck.ru/3Fk9Qw"
+SHORTENED_SHARE = 0.12
 
 
 def _campaigns(b: _Builder, chats: list[ChatSpec]) -> list[_Network]:
@@ -645,7 +648,10 @@ def _campaign_text(rng: Random, net: _Network, wave: int) -> tuple[str, list[str
         for i, (name, national) in enumerate(JOURNALISTS, 1):
             values[f"p{i}"] = name if rng.random() < 0.8 else name.split()[1]
             values[f"ph{i}"] = texts.format_phone(national, rng.randrange(len(texts.PHONE_STYLES)))
-        return _evade(rng, _fill(rng, rng.choice(texts.CALL_TEMPLATES), values)), None, None
+        text = _evade(rng, _fill(rng, rng.choice(texts.CALL_TEMPLATES), values))
+        if rng.random() < 0.2:
+            text += rng.choice(("\nКанал: t.me/", "\nПодписывайтесь @", " 👉 @")) + CAMPAIGN_HANDLE
+        return text, None, None
     if code == "B":
         values.update(amount=rng.choice(("5000", "5 000", "5.000", "10 000", "5к")),
                       contact=COORDINATOR[0] if rng.random() < 0.6 else COORDINATOR[0].split()[0],
@@ -661,6 +667,8 @@ def _campaign_text(rng: Random, net: _Network, wave: int) -> tuple[str, list[str
     tail = rng.choice(("", "", "?utm_source=telegram", f"?utm_source=tg&utm_campaign=w{wave}", "/"))
     host = rng.choice(("https://", "https://", "http://", "https://www."))
     url = host + url.removeprefix("https://") + tail
+    if not second and rng.random() < SHORTENED_SHARE:
+        url = FAKE_ARTICLE_SHORT  # a shortener hides the look-alike domain
     outlet = OUTLET2 if second else OUTLET
     values.update(outlet_name=rng.choice((outlet[1], outlet[0], outlet[0].capitalize())),
                   headline=rng.choice(texts.ARTICLE_HEADLINES), headline_kk=rng.choice(texts.ARTICLE_HEADLINES_KK))

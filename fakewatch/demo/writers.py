@@ -24,9 +24,9 @@ _encode = json.encoder.encode_basestring  # the C encoder: quotes, escapes, leav
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _OFFSET = int(TZ.utcoffset(None).total_seconds())  # type: ignore[union-attr]
 _PHONE = r"(?<![\d+])(?:\+7|8)[ \-]?\(?\d{3}\)?[ \-]?\d{3}[ \-]?\d{2}[ \-]?\d{2}(?!\d)"
-_ENTITY = re.compile(rf"(?P<link>https?://[^\s]+)|(?P<phone>{_PHONE})|(?P<mention>(?<!\w)@\w{{4,}})"
+_ENTITY = re.compile(rf"(?P<link>https?://[^\s]+|(?<![\w/.])t\.me/\w+)|(?P<phone>{_PHONE})|(?P<mention>(?<!\w)@\w{{4,}})"
                      r"|(?P<hashtag>(?<!\w)#\w+)")
-_HINT = re.compile(r"https?:|[@#]|\d{3}")  # cheap test before the full entity scan
+_HINT = re.compile(r"https?:|t\.me/|[@#]|\d{3}")  # cheap test before the full entity scan
 
 
 class MediaSink(Protocol):
