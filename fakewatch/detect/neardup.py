@@ -172,17 +172,17 @@ def near_duplicates(texts: list[str], *, threshold: float = THRESHOLD, bands: in
     n = len(uniq)
     long_idx = np.fromiter((i for i, t in enumerate(uniq) if len(t) >= max(exact_below, shingle)), dtype=np.int64)
     sig = signatures([uniq[i] for i in long_idx], num_perm=bands * rows, k=shingle, seed=seed)
-    pi, pj = [], []
-    with np.errstate(over="ignore"):
-        mult = np.random.default_rng(seed + 1).integers(1, 2**63, size=rows, dtype=np.uint64) | np.uint64(1)
-        for band in range(bands):
-            cols = sig[:, band * rows:(band + 1) * rows]
-            key = np.bitwise_xor.reduce(_mix(cols.astype(np.uint64) * mult), axis=1)
-            i, j = _bucket_pairs(key)
-            pi.append(i)
-            pj.append(j)
-    i = np.concatenate(pi) if pi else np.empty(0, np.int64)
-    j = np.concatenate(pj) if pj else np.empty(0, np.int64)
+    mult = np.random.default_rng(seed + 1).integers(1, 2**63, size=rows, dtype=np.uint64) | np.uint64(1)
+
+    def band_pairs(band: int) -> tuple[np.ndarray, np.ndarray]:
+        with np.errstate(over="ignore"):
+            cols = sig[:, band * rows:(band + 1) * rows].astype(np.uint64)
+            return _bucket_pairs(np.bitwise_xor.reduce(_mix(cols * mult), axis=1))
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        found = list(pool.map(band_pairs, range(bands)))
+    i = np.concatenate([f[0] for f in found]) if found else np.empty(0, np.int64)
+    j = np.concatenate([f[1] for f in found]) if found else np.empty(0, np.int64)
     if len(i):
         pair = np.unique(np.minimum(i, j) * len(long_idx) + np.maximum(i, j))
         i, j = pair // len(long_idx), pair % len(long_idx)
