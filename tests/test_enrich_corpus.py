@@ -86,7 +86,7 @@ def scores() -> dict[str, Score]:
                 if part in expected_g:
                     s[f"gathering {part}"].sets({found_g[part]} - {None}, {expected_g[part]}, text)
             if "when" in expected_g:
-                ok = (found_g["when"] or "").lower() == expected_g["when"] or expected_g["when"] in (found_g["when"] or "").lower()
+                ok = expected_g["when"] in (found_g["when"] or "").lower()
                 s["gathering date"].sets({"when"} if ok else {found_g["when"]} - {None}, {"when"}, text)
             if "place" in expected_g:
                 ok = _place_ok(found_g["place"], expected_g["place"])

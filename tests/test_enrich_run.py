@@ -22,7 +22,7 @@ CAMPAIGN = ("СРОЧНО! Завтра 25 апреля в 12:00 все на п�
             "+7 701 555 01 01. Каждому участнику 10 000 тг! Перешлите всем! https://shyndyk-kz.info/marsh")
 
 
-def add_messages(engine, texts: list[str], ents: dict[int, list[tuple[str, str, str | None]]] | None = None) -> list[int]:
+def add_messages(engine, texts: list[str], ents: dict[int, list[tuple]] | None = None) -> list[int]:
     """Store `texts` as messages of one chat (entities by position: type, text, href); returns their pks."""
     with engine.begin() as conn:
         input_id = conn.execute(insert(inputs).values(

@@ -28,7 +28,8 @@ _COME = (
     r"|ждём\s+всех|ждем\s+всех|ждём\s+вас|ждем\s+вас"
     r"|келіңдер|келіңіздер|келіңіз|жиналыңдар|жиналыңыздар|жиналайық|шығыңдар|шығыңыздар|шығайық|барайық"
     r"|барыңдар|барыңыздар|барамыз|шығамыз|жиналамыз|бәріміз\s+алаңға|бәрің\s+алаңға"
-    r"|come|join\s+us|gather|show\s+up|everyone\s+(?:to|at)|all\s+to|let'?s\s+(?:go|meet|march|gather)|see\s+you\s+(?:at|on)|be\s+there"
+    r"|come|join\s+us|gather|show\s+up|everyone\s+(?:to|at)|all\s+to|let'?s\s+(?:go|meet|march|gather)"
+    r"|see\s+you\s+(?:at|on)|be\s+there"
 )
 # Calls to join: a gathering only when an event is named ("присоединяйтесь к маршу", not "к чату").
 _JOIN = r"присоединяйтесь|присоединяйся|вступайте|вступай|қосылыңдар|қосылыңыз|қосылыңыздар|join"
@@ -40,9 +41,9 @@ _OTHER = (
     r"|берите|требуйте|подпишите|скиньте|разошлите|жми|позвони|напиши|пиши|звонить"
     r"|қоңырау\s+шалыңыз|қоңырау\s+шалыңдар|хабарласыңыз|хабарласыңдар|таратыңыз|таратыңдар|таратайық"
     r"|бөлісіңіз|бөлісіңдер|бөлісіңіздер|жазыңыз|жазыңдар|қолдаңыз|қолдаңдар|қолдаңыздар|қолдайық|үндемеңдер"
-    r"|үндемейік|жіберіңіз|таратыңыздар"
-    r"|жіберіңдер|тіркеліңіз|жазылыңыз|жазылыңдар|қол\s+қойыңыз"
-    r"|call(?=\s+(?:now|us|me|him|her|them|your|the\s+organi[sz]er|this|\+|\d))|share|forward|repost|retweet|spread\s+the\s+word|pass\s+it\s+on|subscribe|sign\s+the|vote"
+    r"|үндемейік|жіберіңіз|таратыңыздар|жіберіңдер|тіркеліңіз|жазылыңыз|жазылыңдар|қол\s+қойыңыз"
+    r"|call(?=\s+(?:now|us|me|him|her|them|your|the\s+organi[sz]er|this|\+|\d))"  # not "call center"
+    r"|share|forward|repost|retweet|spread\s+the\s+word|pass\s+it\s+on|subscribe|sign\s+the|vote"
     r"|write\s+to|calls\s+on"
     r"|don'?t\s+stay\s+silent|speak\s+up|tell\s+everyone|send\s+this"
 )
@@ -59,8 +60,9 @@ _COME_RE = _compile(r"(?<!\bне\s{1,3})(?<!\bdon'?t\s{1,3})" + _B + "(?:" + _CO
 _JOIN_RE = _compile(_B + "(?:" + _JOIN + ")" + _E)
 _CTA_RE = _compile(_B + "(?:" + _COME + "|" + _JOIN + "|" + _OTHER + ")" + _E)
 # Protest-type events: announced with a time and a place they are a call even without an imperative.
-_PROTEST = (r"митинг\w*|марш\w*|шестви\w*|сбор\b|пикет\w*|протест\w*|забастовк\w*|демонстрац\w*|акци[яюие]\s+протест\w*"
-            r"|шеру\w*|наразылық\w*|ереуіл\w*|rally|rallies|march|protest\w*|demonstration|strike|vigil|sit-in")
+_PROTEST = (r"митинг\w*|марш\w*|шестви\w*|сбор\b|пикет\w*|протест\w*|забастовк\w*|демонстрац\w*"
+            r"|акци[яюие]\s+протест\w*|шеру\w*|наразылық\w*|ереуіл\w*"
+            r"|rally|rallies|march|protest\w*|demonstration|strike|vigil|sit-in")
 _PROTEST_RE = _compile(_B + "(?:" + _PROTEST + ")")
 _EVENT_RE = _compile(_B + r"(?:" + _PROTEST + r"|собрани\w*|акци[яюие]\w*|жиын\w*|жиналыс\w*|gathering)")
 

@@ -75,7 +75,8 @@ def nominative(name: str) -> str:
                 words[i] = pattern.sub(replacement, words[i])
                 for j, w in enumerate(words):
                     if j != i and not _PATRONYMIC.search(w):
-                        words[j] = next((w[: -len(a)] + b for a, b in given if w.endswith(a) and len(w) > len(a) + 2), w)
+                        words[j] = next((w[: -len(a)] + b for a, b in given
+                                         if w.endswith(a) and len(w) > len(a) + 2), w)
                 return " ".join(words)
     return " ".join(words)
 
