@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import random
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +22,6 @@ class Measure:
     copies: int = 0  # copies per edit
     unrelated: int = 0
     false_matches: int = 0  # (item, other item) pairs matched that are not the same content
-    seconds_per_item: float = 0.0  # CPU seconds hashing an original (videos: per minute of video)
 
 
 def _false_matches(originals: dict[int, Fingerprint], unrelated: dict[int, Fingerprint]) -> int:
@@ -56,9 +54,7 @@ def images(originals: int, unrelated: int, seed: int = 7) -> Measure:
         base = [synth.face_frame(rng.randrange(10**6), rng.uniform(0, 5), caption="аким обращается" if i % 3 else "")
                 if i % 2 else synth.random_image(rng, (rng.choice((320, 400, 480)), rng.choice((240, 300, 360))))
                 for i in range(originals)]
-        began = time.process_time()
         refs = _hash_images(base, folder, "o")
-        out.seconds_per_item = (time.process_time() - began) / originals
         others = _hash_images([synth.random_image(rng, (rng.choice((320, 400)), rng.choice((240, 300))))
                                for _ in range(unrelated)], folder, "u")
         out.false_matches = _false_matches(refs, {originals + k: v for k, v in others.items()})
@@ -74,9 +70,7 @@ def videos(originals: int, unrelated: int, seed: int = 11, seconds: float = 4.0)
         folder = Path(tmp)
         paths = [synth.face_video(folder / f"o{i}.mp4", rng.randrange(10**6), seconds,
                                   caption="губернатор: все на площадь" if i % 2 else "") for i in range(originals)]
-        began = time.process_time()
         refs = {i: fingerprint_file(p, "video") for i, p in enumerate(paths)}
-        out.seconds_per_item = (time.process_time() - began) / originals / seconds * 60  # per video minute
         others = {originals + i: fingerprint_file(synth.random_clip(folder / f"u{i}.mp4", rng), "video")
                   for i in range(unrelated)}
         out.false_matches = _false_matches(refs, others)
@@ -99,9 +93,7 @@ def audios(originals: int, unrelated: int, seed: int = 13) -> Measure:
                 synth.write_wav(folder / f"{name}{i}.wav", synth.speech_like(rng, rng.uniform(8, 15)))
 
         paths = [note("o", i) for i in range(originals)]
-        began = time.perf_counter()  # wall clock: the work is in the fpcalc subprocess
         refs = {i: Fingerprint("audio", "", 0, sound=audio.fingerprint(p)) for i, p in enumerate(paths)}
-        out.seconds_per_item = (time.perf_counter() - began) / originals
         others = {originals + i: Fingerprint("audio", "", 0, sound=audio.fingerprint(note("u", i)))
                   for i in range(unrelated)}
         out.false_matches = _false_matches(refs, others)

@@ -221,6 +221,21 @@ def logo(img: Image.Image, text: str = "TV24") -> Image.Image:
     return out
 
 
+IMAGE_EDITS = {
+    "recompress (JPEG q30)": lambda im, rng: recompress(im, 30),
+    "resize (50%)": lambda im, rng: resize(im, 0.5),
+    "brightness (+30%)": lambda im, rng: brightness(im, 1.3),
+    "greyscale": lambda im, rng: greyscale(im),
+    "crop 5% (random split)": lambda im, rng: crop_fraction(im, 0.05, rng),
+    "caption bar above": lambda im, rng: caption_bar(im, "ВСЕ НА ПЛОЩАДЬ", "top"),
+    "caption bar below": lambda im, rng: caption_bar(im, "share before it is deleted", "bottom", colour=(0, 0, 0)),
+    "border 10%": lambda im, rng: border(im, 0.1, random_colour(rng)),
+    "text banner over 20%": lambda im, rng: text_banner(im, "BREAKING NEWS", 0.2, rng.choice(("top", "bottom"))),
+    "mirror": lambda im, rng: mirror(im),
+    "rotation 90/180/270": lambda im, rng: rotate(im, rng.choice((90, 180, 270))),
+}
+
+
 # --- video -------------------------------------------------------------------------------------
 
 
