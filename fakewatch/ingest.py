@@ -30,7 +30,7 @@ from fakewatch.store.tables.core import accounts, chats, entities, inputs, media
 
 BATCH = 5000  # messages per INSERT
 CHUNK = 1000  # records a reader hands over at a time
-PARALLEL_MIN_BYTES = 32 * 1024**2  # files this large are read in a second process (start-up costs ~0.3 s)
+PARALLEL_MIN_BYTES = 4 * 1024**2  # files this large are read in a forked second process (tens of ms to start)
 MAX_ZIP_MEMBERS = 200_000
 MAX_ZIP_BYTES = 20 * 1024**3
 
