@@ -248,10 +248,11 @@ def _prepared(source: ModuleType, ctx: ReadContext, input_id: int, dialect: Any)
     time_value = _processor(messages, "sent_at", dialect)
     flag_value = _processor(media, "file_absent", dialect)
     as_bytes = _utf8_columns(dialect)
+    accounts_sent: set[str] = set()  # an account row goes out with the first message of the account only
     chunk: list[Any] = []
     for record in source.read(ctx):
         if type(record) is Message:
-            record = _prepare(record, input_id, time_value, flag_value, as_bytes)
+            record = _prepare(record, input_id, time_value, flag_value, as_bytes, accounts_sent)
         chunk.append(record)
         if len(chunk) >= CHUNK:
             yield chunk
@@ -269,8 +270,9 @@ def _utf8_columns(dialect: Any) -> bool:
     return dialect.name == "sqlite"
 
 
-def _prepare(m: Message, input_id: int, time_value: Callable, flag_value: Callable, as_bytes: bool) -> Prepared:
-    """A message as driver-ready rows."""
+def _prepare(m: Message, input_id: int, time_value: Callable, flag_value: Callable, as_bytes: bool,
+             accounts_sent: set[str]) -> Prepared:
+    """A message as driver-ready rows (its account row only if not in `accounts_sent`, which it joins)."""
     sent = m.sent_at
     if sent.tzinfo is not timezone.utc:
         sent = sent.astimezone(timezone.utc)
@@ -286,7 +288,8 @@ def _prepare(m: Message, input_id: int, time_value: Callable, flag_value: Callab
     row = (*key, m.account_id, time_value(sent), m.kind, text, m.reply_to, m.forwarded_from, m.forwarded_from_id,
            None if edited is None else time_value(edited), m.via_bot, m.url, raw, input_id)
     account = None
-    if m.account_id:
+    if m.account_id and m.account_id not in accounts_sent:
+        accounts_sent.add(m.account_id)
         platform, _, native = m.account_id.partition(":")
         account = (m.account_id, platform, native, m.account_name)
     ents = [(i, e.type, e.text, e.href) for i, e in enumerate(m.entities)] if m.entities else []
