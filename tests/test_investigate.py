@@ -67,8 +67,10 @@ def test_nothing_to_investigate_is_refused(tmp_path):
 @pytest.mark.parametrize("seed", [2025, 7, 42])
 def test_accuracy_on_the_demo_scenario(tmp_path, seed):
     from fakewatch.demo import generate, inputs
+    from fakewatch.demo.media import RealMedia
 
-    folder = generate(tmp_path / "scenario", seed=seed, messages=DEMO_MESSAGES)
+    with RealMedia() as media:  # as `fakewatch demo` writes it: the campaign's video and pictures as real files
+        folder = generate(tmp_path / "scenario", seed=seed, messages=DEMO_MESSAGES, media=media)
     path = investigate(inputs(folder), tmp_path / "out", options={"tz": "Asia/Almaty"})
     result = evaluate(json.loads(path.read_text(encoding="utf-8")),
                       json.loads((folder / "truth.json").read_text(encoding="utf-8")))
