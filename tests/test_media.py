@@ -133,3 +133,23 @@ def test_analyser_interface_registers_and_runs_by_kind(monkeypatch, tmp_path):
         analyser.register(Dummy())
     assert [f.analyser for f in analyser.analyse(tmp_path / "x.mp4", "video")] == ["dummy 1.0"]
     assert analyser.analyse(tmp_path / "x.jpg", "image") == []
+
+
+def test_corrupt_files_are_recorded_not_fatal(fresh_db, tmp_path):
+    from fakewatch.media.fingerprint import UnsupportedMedia
+
+    (tmp_path / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8)
+    (tmp_path / "noise.mp4").write_bytes(bytes(random.Random(1).randrange(256) for _ in range(4096)))
+    with fresh_db.begin() as conn:
+        conn.execute(insert(inputs).values(id=1, path="x", sha256="0" * 64, format="test", messages=2, added=2,
+                                           chats=1, accounts=1, ingested_at=datetime(2025, 4, 18)))
+        for n, name in enumerate(("broken.jpg", "noise.mp4")):
+            pk = _message(conn, n, "telegram:user1", datetime(2025, 4, 18, 6, n))
+            conn.execute(insert(media).values(message_pk=pk, seq=0, kind="photo" if n == 0 else "video_file",
+                                              stored_path=str(tmp_path / name), file_absent=False))
+    detect.run(fresh_db)
+    with fresh_db.connect() as conn:
+        errors = conn.execute(select(media_files.c.error)).scalars().all()
+    assert len(errors) == 2 and all(errors)
+    with pytest.raises(UnsupportedMedia):
+        media_detect.match_file(fresh_db, tmp_path / "broken.jpg")

@@ -8,6 +8,7 @@ finds it), plus a Chromaprint fingerprint when it has sound. Pictures are videos
 from __future__ import annotations
 
 from collections import defaultdict
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,6 +77,16 @@ def fingerprint_file(path: str | Path, kind: str | None = None) -> Fingerprint:
         raise UnsupportedMedia(f"{path.name}: {size} bytes is more than fakewatch reads")
     kind = kind if kind in ("image", "video", "audio") else sniff(path)
     fp = Fingerprint(kind=kind, sha256=sha256_file(path), size=size)
+    try:
+        _hash_into(fp, path)
+    except (av.FFmpegError, OSError, Image.DecompressionBombError, subprocess.TimeoutExpired) as exc:
+        # Truncated, corrupt or hostile files (a messenger export keeps whatever was posted).
+        raise UnsupportedMedia(f"{path.name}: unreadable {kind}: {str(exc)[:200]}") from exc
+    return fp
+
+
+def _hash_into(fp: Fingerprint, path: Path) -> None:
+    kind = fp.kind
     if kind == "image":
         img = image.load(path)
         hashes = image.hash_image(img)
@@ -95,7 +106,6 @@ def fingerprint_file(path: str | Path, kind: str | None = None) -> Fingerprint:
     else:
         fp.sound = audio.fingerprint(path)
         fp.duration = fp.sound.duration
-    return fp
 
 
 def _sound(path: Path) -> audio.AudioPrint | None:
