@@ -97,3 +97,11 @@ def test_rerun_replaces_rows(fresh_db):
     assert (first.edges, first.clusters, first.waves) == (second.edges, second.clusters, second.waves)
     with fresh_db.connect() as conn:
         assert len(conn.execute(select(t.clusters.c.id)).all()) == sum(second.clusters.values())
+
+
+def test_empty_and_tiny_stores(fresh_db):
+    assert run(fresh_db).messages == 0
+    _store(fresh_db, [{"chat": "c", "account": "telegram:user1", "text": PRAM.format(phone="+77051112233"),
+                       "at": T0}])
+    report = run(fresh_db)
+    assert report.messages == 1 and report.edges == 0 and sum(report.clusters.values()) == 0
