@@ -222,6 +222,8 @@ class OutletIndex:
                     for d in _deletions(plain, 2 if len(plain) >= MIN_EDIT2_LEN else 1):
                         self.deletes.setdefault(d, []).append(key)
         self.lengths = sorted({len(p) for p in self.by_plain})
+        # Outlet domains with hyphens read as dots, to find them spelled out inside a longer host.
+        self.dotted: dict[str, Outlet] = {d.replace("-", "."): o for d, o in self.outlets.items()}
 
     def is_outlet(self, host: str) -> bool:
         """Whether `host` is a known outlet or one of its subdomains."""
@@ -401,6 +403,15 @@ def _subdomain(cand: _Candidate, index: OutletIndex) -> Iterator[Found]:
             elif len(key.plain) >= MIN_BARE_SUBDOMAIN_LEN:
                 yield (round(STRENGTH["subdomain"] * 0.85, 3), "subdomain", key,
                        f"{cand.host!r} carries the brand {key.raw!r} as a subdomain")
+    # The whole outlet domain spelled out left of the registrable part, dots or hyphens: bbc-co.uk.info
+    parts = ".".join(labels + [cand.plain]).replace("-", ".").split(".")
+    for i in range(len(parts) - 1):
+        for j in range(i + 2, min(i + 4, len(parts)) + 1):
+            outlet = index.dotted.get(".".join(parts[i:j]))
+            key = next((k for k in index.by_plain.get(outlet.label, ()) if k.outlet is outlet), None) if outlet else None
+            if key is not None:
+                score = STRENGTH["subdomain"] * (_length_factor(len(key.plain), edit=False) or 0.7)
+                yield (round(score, 3), "subdomain", key, f"{cand.host!r} spells out {outlet.domain!r}")
     # A dot planted inside the brand (dnstwist's "subdomain"): spieg.el.de
     for key in index.by_plain.get(labels[-1] + cand.plain, ()):
         if _suffix_factor(cand.suffix, key.outlet.suffix, cand.private) > 0.9:
