@@ -4,8 +4,8 @@
 
 1. content clusters - near-duplicate text (:mod:`.neardup`), same link, same
    domain, same phone number, same forward origin and same media file
-   (:mod:`.keys`), plus any
-   extra detector listed in :data:`EXTRA_DETECTORS` (perceptual media hashes);
+   (:mod:`.keys`), after the extra detectors listed in :data:`EXTRA_DETECTORS`
+   (perceptual media hashes, look-alike outlets);
 2. coordination (:mod:`.coordination`) - accounts co-posting items of one
    cluster within a time window, repeatedly, grouped into Leiden communities;
    cross-posting floods of one account;
@@ -41,9 +41,10 @@ KINDS = ("text", "link", "domain", "phone", "forward", "media")
 
 EXTRA_DETECTORS: list[str] = ["fakewatch.detect.media:detect", "fakewatch.detect.lookalikes:detect"]
 """``module:function`` detectors run first (after the detect tables are emptied), called as
-``function(engine, params=params, progress=progress)``; they add rows to ``clusters`` / ``cluster_members``
-(e.g. kind "media" from perceptual hashes), which then take part in coordination, seeders and waves like
-the built-in kinds. A module that does not exist (yet) is skipped."""
+``function(engine, params=params, progress=progress)``. They write their own tables and may leave keys the
+corpus reads (the media detector groups edited copies of a file under one key, used in place of its
+SHA-256) or add rows to ``clusters`` / ``cluster_members``, which then take part in coordination, seeders
+and waves like the built-in kinds. A module that does not exist is skipped."""
 
 
 @dataclass
