@@ -104,11 +104,9 @@ class RealMedia:
         return path
 
     def _voice(self, edit: str, rng: random.Random) -> Path:
-        original = self._dir / "voice-original.wav"
-        if not original.exists():
-            synth.voice_note(original, SPEECH, random.Random(self.seed), seconds=12.0)
-        if edit == "original":
-            return original
-        if edit == "trimmed":
-            return synth.trim_audio(original, self._dir / "voice-trimmed.wav", 3.0)
-        return synth.trim_audio(original, self._dir / "voice-excerpt.wav", 2.5, 5.0)
+        """Voice notes as messengers send them (Ogg Opus), cut from one synthesised recording."""
+        speech = self._dir / "voice.wav"
+        if not speech.exists():
+            synth.voice_note(speech, SPEECH, random.Random(self.seed), seconds=12.0)
+        start, length = {"original": (0.0, None), "trimmed": (3.0, None), "excerpt": (2.5, 5.0)}[edit]
+        return synth.trim_audio(speech, self._dir / f"voice-{edit}.ogg", start, length)

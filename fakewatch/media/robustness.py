@@ -1,7 +1,8 @@
 """The robustness measure: recall of edited copies against their originals, and false matches against
 unrelated media, per edit. The unit test runs it small; `bench/media_bench.py` runs it at full size.
 
-Every copy is additionally recompressed (pictures) or re-encoded (videos), as a messenger does.
+Every copy is additionally recompressed (pictures) or re-encoded (videos to H.264, voice notes to Opus),
+as a messenger does.
 """
 
 from __future__ import annotations
@@ -98,8 +99,8 @@ def audios(originals: int, unrelated: int, seed: int = 13) -> Measure:
                   for i in range(unrelated)}
         out.false_matches = _false_matches(refs, others)
         edits = {
-            "trimmed first 3 s": lambda p, i: synth.trim_audio(p, folder / f"t{i}.wav", 3.0),
-            "excerpt (5 s from the middle)": lambda p, i: synth.trim_audio(p, folder / f"e{i}.wav",
+            "trimmed first 3 s": lambda p, i: synth.trim_audio(p, folder / f"t{i}.ogg", 3.0),
+            "excerpt (5 s from the middle)": lambda p, i: synth.trim_audio(p, folder / f"e{i}.ogg",
                                                                             rng.uniform(2.0, 3.5), 5.0),
         }
         for name, edit in edits.items():

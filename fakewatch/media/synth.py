@@ -330,6 +330,27 @@ def write_wav(path: Path, samples: np.ndarray, rate: int = SAMPLE_RATE) -> Path:
     return path
 
 
+def write_ogg(path: Path, samples: np.ndarray, rate: int = SAMPLE_RATE) -> Path:
+    """Encode as Ogg Opus at 48 kHz, the format of Telegram and WhatsApp voice notes (PyAV's own libopus)."""
+    import av
+
+    up = 48000
+    x = np.interp(np.arange(int(len(samples) * up / rate)) * rate / up, np.arange(len(samples)), samples)
+    with av.open(str(path), "w", format="ogg") as out:
+        stream = out.add_stream("libopus", rate=up)
+        stream.layout = "mono"
+        step = 960  # 20 ms Opus frames
+        for i in range(0, len(x), step):
+            frame = av.AudioFrame.from_ndarray(x[i:i + step].astype(np.float32).reshape(1, -1), format="flt",
+                                               layout="mono")
+            frame.sample_rate = up
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    return path
+
+
 def read_wav(path: Path) -> tuple[np.ndarray, int]:
     with wave.open(str(path), "rb") as src:
         rate = src.getframerate()
@@ -380,8 +401,9 @@ def voice_note(path: Path, text: str, rng: random.Random, seconds: float = 12.0)
 
 
 def trim_audio(src: Path, dst: Path, start: float, length: float | None = None) -> Path:
-    """Copy of `src` from `start` seconds, `length` seconds long (to the end when None)."""
+    """Copy of WAV `src` from `start` seconds, `length` seconds long (to the end when None); Opus when `dst`
+    ends in .ogg (a forwarded voice note is re-encoded), else WAV."""
     samples, rate = read_wav(src)
     a = int(start * rate)
     b = len(samples) if length is None else min(len(samples), a + int(length * rate))
-    return write_wav(dst, samples[a:b], rate)
+    return (write_ogg if dst.suffix == ".ogg" else write_wav)(dst, samples[a:b], rate)
