@@ -425,7 +425,8 @@ def describe(corpus: Corpus, measure: _Measure, draft: Draft) -> None:
     draft.first_seen = min(m.sent_at for m in msgs)
     draft.last_seen = max(m.sent_at for m in msgs)
     clusters = [corpus.clusters[cid] for cid in draft.clusters]
-    biggest = max(clusters, key=lambda c: (c.kind == "text", len(c.members)))
+    inside = set(draft.pks)
+    biggest = max(clusters, key=lambda c: (c.kind == "text", sum(pk in inside for pk in c.members)))
     draft.title = title(corpus.texts.get(biggest.representative_pk or -1, "")) or f"{biggest.kind} {biggest.key}"[:TITLE_CHARS]
 
     account_msgs = Counter(m.account for m in msgs if m.account)
@@ -506,11 +507,15 @@ def _phone_detail(rows: Sequence[Phone], corpus: Corpus) -> list[dict[str, Any]]
 def _evidence(corpus: Corpus, measure: _Measure, draft: Draft, msgs: list[Msg], seeders: list[str],
               third: list[Phone], fake: list[str], floods: list[dict[str, Any]], clusters: list[Cluster]) -> list[Evidence]:
     found: list[Evidence] = []
-    for cl in sorted(clusters, key=lambda c: -len(c.members))[:10]:
-        members = [corpus.msgs[pk] for pk in cl.members]
+    inside = set(draft.pks)
+    held = {cl.id: [pk for pk in cl.members if pk in inside] for cl in clusters}
+    for cl in sorted(clusters, key=lambda c: -len(held[c.id]))[:10]:
+        members = [corpus.msgs[pk] for pk in held[cl.id]]
+        if not members:
+            continue
         found.append(Evidence(
             "copies", f"{len(members)} copies ({cl.kind} cluster {cl.id}) by {len({m.account for m in members})} "
-            f"accounts in {len({m.chat for m in members})} chats.", signals.sample(cl.members),
+            f"accounts in {len({m.chat for m in members})} chats.", signals.sample(held[cl.id]),
             {"cluster_id": cl.id, "kind": cl.kind}))
     for e164 in sorted({p.e164 for p in third}):
         pks = [p.pk for p in third if p.e164 == e164]
