@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv as pycsv
 import json
 import re
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -97,3 +98,13 @@ def test_rerun_replaces_campaigns(investigated):
     campaigns.run(engine)
     again = findings.build(engine)
     assert [c["id"] for c in again["campaigns"]] == ["C1"]
+
+
+def test_every_findings_field_is_documented(investigated):
+    _, record, _, _ = investigated
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    design = (Path(__file__).resolve().parent.parent.parent / "shared" / "DESIGN.md")
+    documented = readme + (design.read_text(encoding="utf-8") if design.exists() else "")
+    fields = set(record) | set(record["campaigns"][0]) | set(record["campaigns"][0]["evidence"][0])
+    missing = sorted(f for f in fields if f'"{f}"' not in documented and f"`{f}`" not in documented)
+    assert missing == []
