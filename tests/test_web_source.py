@@ -85,6 +85,7 @@ def test_location_falls_back_to_canonical():
     (b"<!-- saved from url=(0019)https://example.com/ -->", True),
     (b'<!DOCTYPE html><html><head><title>Exported Data</title></head><body><div class="page_wrap">', False),
     (b'{"messages": [], "type": "personal_chat"}', False),
+    (b'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>fakewatch report</title>', False),
     (b"12.04.2025, 10:00 - Name: hello", False),
 ])
 def test_sniff(tmp_path, head, is_page):

@@ -332,6 +332,9 @@ def detect(engine: Engine, *, params: Any = None, progress: Progress | None = No
                   for t in tracker_links if row["registrable"] in t.domains or row["domain"] in t.domains]
         if shared:
             row["evidence"]["shared_trackers"] = shared
+            others = sorted({d for t in shared for d in t["domains"]} - {row["domain"], row["registrable"]})
+            ids = ", ".join(t["id"] for t in shared)
+            row["detail"] += f"; its pages share tracker ids ({ids}) with {', '.join(others)}"
     with engine.begin() as conn:
         conn.execute(delete(lookalikes))
         if rows:

@@ -76,6 +76,8 @@ def sniff(path: Path, head: bytes) -> bool:
     text = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if b"page_wrap" in head and b"exported data" in text:
         return False  # Telegram Desktop's HTML export: chats, not a web page
+    if b"<title>fakewatch report</title>" in text:
+        return False  # fakewatch's own report.html, left next to the inputs: output, not evidence
     if path.suffix.lower() in SUFFIXES:
         return True
     return text.startswith(b"<") and any(mark in text[:1024] for mark in _MARKUP)
