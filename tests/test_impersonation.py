@@ -71,6 +71,16 @@ def test_not_lookalikes(index, domain):
     assert match_domain(domain, index) is None
 
 
+def test_hostile_lengths_are_cheap(index):
+    import time
+
+    start = time.monotonic()
+    assert match_domain("a" * 100_000 + ".kz", index) is None
+    assert match_domain(".".join(["tengrinews"] * 30) + ".kz", index) is None  # 329 characters
+    assert match_domain("tengrinews" * 6 + "abc.kz", index) is None  # a 63-character label: no brand
+    assert time.monotonic() - start < 2
+
+
 def test_ties_are_reported():
     """Three real Delfis: a spoof of the brand names all of them rather than picking one at random."""
     match = match_domain("delfi.life", bundled_outlets())

@@ -80,6 +80,8 @@ DICTIONARY = frozenset(
     "local city aktuell nachrichten heute neu zeitung segodnya vesti gazeta pravda rus russia kazakhstan "
     "qazaqstan almaty astana zhanalyqtar akparat habar info24 net blog channel tv24 radio fm".split()
 )
+MAX_HOST = 253  # RFC 1035 limits: longer is not a host name
+MAX_LABEL = 63
 MIN_EDIT_LEN = 5  # brands shorter than this are never matched by single edits: too many honest neighbours
 MIN_EDIT2_LEN = 10  # two edits only for long brands
 MIN_LABEL_LEN = 3  # brands this short are matched only with their suffix spelled out (kp-ru.info)
@@ -429,8 +431,8 @@ def match_domain(domain: str, outlets: OutletIndex | Iterable[Outlet]) -> Match 
     if not host or "." not in host or host.startswith("["):
         return None
     host = to_ascii(host)
-    if index.is_outlet(host):
-        return None
+    if len(host) > MAX_HOST or any(len(label) > MAX_LABEL for label in host.split(".")) or index.is_outlet(host):
+        return None  # not a DNS name (and hostile lengths would make the edit search quadratic)
     cand = _Candidate(host)
     if not cand.suffix or cand.registrable in MIRROR_SERVICES or cand.registrable in index.outlets:
         return None
