@@ -97,11 +97,10 @@ class Enricher:
         amounts = find_money(text)
         actions = find_actions(text)
         hits = self.matcher.find(text) if self.matcher else []
-        # The NER costs ~1 ms; it runs where a name can matter: a capitalised word in mid-sentence (the
-        # template has <name>) in a message that also carries a phone, link, amount, call, named protest
-        # or watched name.
-        signals = (amounts or actions.cta or actions.event or hits
-                   or "<phone>" in tmpl or "<url>" in tmpl or "<user>" in tmpl)
+        # The NER costs ~1 ms a line; it runs where a name can matter: a capitalised word in mid-sentence (the
+        # template has <name>) in a message that also carries a phone, amount, call, named protest or watched
+        # name. (Not a bare link: news channels put one under every post.)
+        signals = amounts or actions.cta or actions.event or hits or "<phone>" in tmpl
         persons = find_persons(text) if signals and "<name>" in tmpl else []
         result = (lang, conf, norm, tmpl, digest(norm), digest(tmpl), amounts, offers_payment(text, amounts),
                   actions, persons, hits)

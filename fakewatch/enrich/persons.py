@@ -22,7 +22,7 @@ import regex
 
 from fakewatch.enrich.normalize import clean
 
-MAX_CHARS = 2_000  # names of organisers and targets sit in the first lines; the tagger is linear but not cheap
+MAX_CHARS = 1_000  # names of organisers and targets sit in the first lines; the tagger is linear but not cheap
 KINDS = ("PER", "ORG", "LOC")
 
 _CANDIDATE = regex.compile(r"[\p{Ll}\p{N},;:][\"'«]?[ \t]{1,3}[\"'«]?\p{Lu}\p{Ll}")

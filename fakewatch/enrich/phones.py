@@ -9,8 +9,8 @@ matters for attribution.
 
 Numbers that are not phones are refused before they reach the parser: runs
 grouped in thousands (prices), runs of four-digit groups (card numbers), runs
-followed by a currency, and runs after a label such as "№", "заказ", "ИИН" or
-"order". Dates and times never qualify because dots and colons break a run.
+followed by a currency, runs after a label such as "№", "заказ", "ИИН", "ИНН"
+or "order", and URL parameters. Dates and times never qualify because dots and colons break a run.
 """
 
 from __future__ import annotations
@@ -31,14 +31,15 @@ MAX_DIGITS = 15  # the E.164 maximum
 _LINE_TYPES = {value: name.lower() for name, value in vars(PhoneNumberType).items()
                if name.isupper() and isinstance(value, int)}
 
-# A run of digits joined by the separators people put in phone numbers (no dots: those make dates).
-_RUN = regex.compile(r"(?:(?<![\p{N}_+])\+|(?<![\p{L}\p{N}_+]))\(?\d(?:[ \t\u00a0\u2009\u202f\p{Pd}()]{0,3}\d)*\)?"
+# A run of digits joined by the separators people put in phone numbers (no dots: those make dates), not a
+# URL parameter ("?id=3360435602").
+_RUN = regex.compile(r"(?:(?<![\p{N}_+=&?%])\+|(?<![\p{L}\p{N}_+=&?%]))\(?\d(?:[ \t\u00a0\u2009\u202f\p{Pd}()]{0,3}\d)*\)?"
                      r"(?![\p{L}\p{N}_])")
 _ODD_SPACE = regex.compile(r"[\t\u00a0\u2009\u202f\p{Pd}]")
 _GROUP = regex.compile(r"\+?\(?\d+\)?")
 # What the run must not follow: labels of order, card, ID and other numbers.
 _LABEL_BEFORE = regex.compile(
-    r"(?:№|#|\b(?:n[o°]?\.?|заказ\w*|order|invoice|iin|иин|бин|bin|сч[её]т\w*|карт\w*|card|трек\w*|track\w*|"
+    r"(?:№|#|\b(?:n[o°]?\.?|заказ\w*|order|invoice|iin|иин|инн|inn|огрн\w*|кпп|бик|окпо|erid|бин|bin|сч[её]т\w*|карт\w*|card|трек\w*|track\w*|"
     r"код\w*|code|id|isbn|issn|артикул\w*|накладн\w*|тапсырыс\w*|шот\w*|reg\w*|рег\w*|лот\w*|дел[оа]\w*))"
     r"(?:\s+\p{Ll}+)?\s*[:.]?\s*$",  # one word may stand between: "Код подтверждения 7015 5512 34"
     regex.IGNORECASE,
