@@ -165,3 +165,11 @@ def test_zip_export_with_media_is_hashed_and_reingest_adds_nothing(fresh_db, tmp
     assert chats == {"Семья"}
     assert stored.sha256 == hashlib.sha256(photo).hexdigest() and not stored.file_absent
     assert ingest(fresh_db, [archive]).added == 0
+
+
+@pytest.mark.parametrize("suffix", [" <This message was edited>", " <Сообщение изменено>"])
+def test_edited_marker_is_not_text(tmp_path, suffix):
+    path = tmp_path / "chat.txt"
+    path.write_text(f"18.04.2025, 11:12 - Айгуль: Марш в субботу{suffix}\n", encoding="utf-8")
+    (msg,) = list(whatsapp.read(ReadContext(path=path, root=tmp_path)))[1:]
+    assert msg.text == "Марш в субботу" and msg.raw["edited"] is True

@@ -63,7 +63,7 @@ _ATTACHED = re.compile(
     re.DOTALL,
 )
 _DELETED = {"this message was deleted", "you deleted this message", "данное сообщение удалено.", "бұл хат жойылды"}
-_EDITED_SUFFIX = re.compile(r"\s*<This message was edited>$")
+_EDITED_SUFFIX = re.compile(r"\s*<(?:This message was edited|Сообщение изменено)>$")  # ru: as the demo writes it
 # System lines that still contain ": " (group subject changes quoting the new name, and similar).
 _SYSTEM_HINT = re.compile(
     r"created group|changed the (?:subject|group name|group description)|создал\(а\) группу|изменил\(а\) тему"
