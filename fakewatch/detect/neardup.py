@@ -56,6 +56,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -74,6 +75,8 @@ SURE_MARGIN = 0.2
 THREADS = min(2, os.cpu_count() or 1)
 """Threads computing MinHash permutations (numpy runs them outside the GIL)."""
 CHUNK_SHINGLES = 8_000_000
+# Below this many shingles signatures are computed in one broadcast (at most 64 MB with 256 permutations).
+SMALL_SHINGLES = 65_536
 """Shingles hashed at once: bounds memory to a few hundred MB whatever the corpus size."""
 
 _MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -110,10 +113,18 @@ def _shingle_hashes(texts: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
     return h[first], np.r_[0, np.cumsum(n_sh)[:-1]]
 
 
-def signatures(texts: list[str], *, num_perm: int = BANDS * ROWS, k: int = SHINGLE, seed: int = 1) -> np.ndarray:
-    """MinHash signatures, shape (len(texts), num_perm), of texts at least `k` characters long."""
+@lru_cache(maxsize=8)
+def _multipliers(num_perm: int, seed: int) -> np.ndarray:
+    """The odd multipliers that stand for `num_perm` random permutations of 32-bit hashes."""
     rng = np.random.default_rng(seed)
     a = rng.integers(1, 2**32, size=num_perm, dtype=np.uint32) | np.uint32(1)
+    a.flags.writeable = False
+    return a
+
+
+def signatures(texts: list[str], *, num_perm: int = BANDS * ROWS, k: int = SHINGLE, seed: int = 1) -> np.ndarray:
+    """MinHash signatures, shape (len(texts), num_perm), of texts at least `k` characters long."""
+    a = _multipliers(num_perm, seed)
     sig = np.empty((len(texts), num_perm), dtype=np.uint32)
     ends = np.cumsum(np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts)))
     lo = 0
@@ -121,6 +132,11 @@ def signatures(texts: list[str], *, num_perm: int = BANDS * ROWS, k: int = SHING
         # take texts until the chunk holds about CHUNK_SHINGLES characters (one shingle each, nearly)
         hi = max(int(np.searchsorted(ends, (ends[lo - 1] if lo else 0) + CHUNK_SHINGLES, side="right")), lo + 1)
         h, starts = _shingle_hashes(texts[lo:hi], k)
+        if len(h) <= SMALL_SHINGLES:
+            # a few texts (the public check): one broadcast beats the thread pool's start-up
+            sig[lo:hi] = np.minimum.reduceat(h[:, None] * a[None, :], starts, axis=0)
+            lo = hi
+            continue
 
         def permute(perms: range, h=h, starts=starts, lo=lo, hi=hi) -> None:
             permuted = np.empty_like(h)
