@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import lxml.html
-import trafilatura
 from charset_normalizer import from_bytes
 
 MAX_PARSE_CHARS = 2_000_000
@@ -194,6 +193,8 @@ def extract(data: bytes, url: str | None = None, *, declared_charset: str | None
     title_tag = _clip(doc.findtext(".//title"), 500)
     tail = doc.text_content()[-5000:]
     article.claims = _claims(doc, title_tag, tail)
+    import trafilatura  # here: a tenth of a second of imports that only pages need
+
     try:  # on the text, not `doc`: trafilatura prunes the tree it is given
         found = trafilatura.bare_extraction(text, url=url, with_metadata=True, include_comments=False,
                                             fast=len(text) > FULL_EXTRACTION_CHARS)
