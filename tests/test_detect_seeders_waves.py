@@ -30,3 +30,9 @@ def test_waves_split_at_quiet_gaps_and_count_chats():
     w = find_waves(np.zeros(7, dtype=np.int64), times, np.array([1, 2, 3, 1, 1, 4, 5]), gap=hour, min_messages=3)
     assert (w.start.tolist(), w.end.tolist(), w.messages.tolist(), w.chats.tolist()) == (
         [0, 5 * hour], [120, 5 * hour + 90], [3, 3], [3, 2])
+
+
+def test_no_clustered_message_gives_no_seeders():
+    # The bundled example has no near-duplicates; ranking must not fail on empty membership.
+    empty = np.array([], np.int64)
+    assert rank_seeders(empty, empty, np.array([5]), np.array([0]), np.array([-1]), np.zeros(1)) == []
