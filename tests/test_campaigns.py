@@ -190,3 +190,11 @@ def test_repeat_posters_outside_groups_count_as_campaign_accounts():
     corpus.corpus_counts[helper] = 2
     [c] = [d for d in assemble(corpus) if d.reported]
     assert helper in c.data["coordinated_accounts"] and helper not in corpus.group_of
+
+
+def test_lone_surname_counts_as_the_full_name():
+    rows = [(1, ("арман жумабеков", "Арман Жумабеков", False)), (2, ("жумабеков", "Жумабеков", True)),
+            (3, ("абай", "Абай", False))]
+    folded = campaigns.fold_surnames(rows)
+    assert [p[0] for _, p in folded] == ["арман жумабеков", "арман жумабеков", "абай"]
+    assert folded[1][1][2] is True

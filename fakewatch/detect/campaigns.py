@@ -98,7 +98,7 @@ class Corpus:
     waves: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # cluster -> waves
     floods: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # cluster -> floods
     phones: dict[int, list[Phone]] = field(default_factory=dict)  # message pk -> phones
-    persons: dict[int, list[tuple[str, str, bool]]] = field(default_factory=dict)  # pk -> (normal, name, watched)
+    persons: dict[int, list[tuple[str, str, bool]]] = field(default_factory=dict)  # pk -> (key, name, watched)
     domains: dict[int, list[str]] = field(default_factory=dict)  # pk -> registrable domains linked
     money: dict[int, list[Money]] = field(default_factory=dict)
     pays: set[int] = field(default_factory=set)  # pks offering payment
@@ -439,6 +439,7 @@ def describe(corpus: Corpus, measure: _Measure, draft: Draft) -> None:
     third = [p for p in phone_rows if p.e164 in measure.third_party]
     phone_detail = _phone_detail(third, corpus)
     person_rows = [(pk, p) for pk in draft.pks for p in corpus.persons.get(pk, ())]
+    person_rows = fold_surnames(person_rows)
     person_count = Counter(p[0] for _, p in person_rows)
     display = {p[0]: p[1] for _, p in person_rows}
     watched = {p[0] for _, p in person_rows if p[2]}
@@ -488,6 +489,23 @@ def describe(corpus: Corpus, measure: _Measure, draft: Draft) -> None:
         "account_messages": dict(account_msgs),
     }
     draft.evidence = _evidence(corpus, measure, draft, msgs, seeders, third, fake, floods, clusters)
+
+
+def fold_surnames(rows: list[tuple[int, tuple[str, str, bool]]]) -> list[tuple[int, tuple[str, str, bool]]]:
+    """Count a lone name ("Жумабеков") as the one full name of the campaign it belongs to ("Арман Жумабеков")."""
+    full: dict[str, set[tuple[str, str, bool]]] = defaultdict(set)
+    for _, person in rows:
+        if " " in person[0]:
+            for token in person[0].split():
+                full[token].add(person)
+    out = []
+    for pk, person in rows:
+        owners = full.get(person[0], set()) if " " not in person[0] else set()
+        if len({o[0] for o in owners}) == 1:
+            owner = next(iter(owners))
+            person = (owner[0], owner[1], owner[2] or person[2])
+        out.append((pk, person))
+    return out
 
 
 def _phone_detail(rows: Sequence[Phone], corpus: Corpus) -> list[dict[str, Any]]:
@@ -571,6 +589,7 @@ def _iso(moment: datetime | None) -> str | None:
 def load(engine: Engine, *, min_size: int = 2) -> Corpus:
     """Read what assembly needs: clusters of `min_size`+ messages, their messages and enrichments,
     the coordination results, look-alike domains and corpus-wide account facts."""
+    from fakewatch.enrich.normalize import normalise
     from fakewatch.store.db import has_table
     from fakewatch.store.tables import core, detect, enrich, outlets
 
@@ -612,7 +631,7 @@ def load(engine: Engine, *, min_size: int = 2) -> Corpus:
         p = enrich.persons
         for r in conn.execute(select(p.c.message_pk, p.c.normal, p.c.name, p.c.watch_id)
                               .where(p.c.kind == "PER", p.c.message_pk.in_(member_pks))):
-            corpus.persons.setdefault(r.message_pk, []).append((r.normal, r.name, r.watch_id is not None))
+            corpus.persons.setdefault(r.message_pk, []).append((normalise(r.normal), r.normal, r.watch_id is not None))
         lk = enrich.links
         hosts: dict[str, str] = {}
         for pk, domain, host in conn.execute(select(lk.c.message_pk, lk.c.domain, lk.c.host).where(
