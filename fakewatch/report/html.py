@@ -15,7 +15,7 @@ import html
 import json
 import re
 from collections import Counter, defaultdict
-from datetime import datetime
+from datetime import datetime, timezone
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -223,7 +223,7 @@ def render(engine: Engine, findings: dict[str, Any], *, redact_phones: bool = Fa
     sections = [_section(view, c) for c in findings["campaigns"]]
     return env.get_template("report.html.j2").render(
         findings=findings, sections=sections, reported={c["id"] for c in findings["campaigns"]}, overview=_overview(findings, view), plotly=plotly_js(),
-        redacted=redact_phones, generated=datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"))
+        redacted=redact_phones, generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
 
 
 def write(engine: Engine, findings: dict[str, Any], out_dir: Path, *, redact_phones: bool = False) -> Path:
