@@ -463,7 +463,7 @@ def describe(corpus: Corpus, measure: _Measure, draft: Draft) -> None:
     video_clusters = [c for c in clusters if c.kind == "media" and any(pk in corpus.videos for pk in c.members)]
     behaviour = Behaviour(
         video_reposts=bool(video_clusters),
-        officials_named=bool(video_clusters) and bool(watched),
+        officials_named=any(corpus.persons.get(pk) for c in video_clusters for pk in c.members if pk in inside),
         lookalike_outlet=bool(impersonates),
         call_to_attend=sum(pk in corpus.gathering for pk in draft.pks) >= 0.2 * n,
         doxxed_phones=bool(third),

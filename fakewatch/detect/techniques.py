@@ -15,7 +15,7 @@ from importlib.resources import files
 
 RULES: dict[str, tuple[str, ...]] = {
     "video_reposts": ("T0087.001",),  # the same video pushed through many chats: the deepfake pattern
-    "officials_named": ("T0097.111",),  # the videos or texts put words in named officials' mouths
+    "officials_named": ("T0097.111",),  # the reposted videos come with named people (officials, journalists)
     "lookalike_outlet": ("T0149.003", "T0143.003", "T0097.202", "T0098.001", "T0085.003"),
     "call_to_attend": ("T0126.001", "T0057"),
     "doxxed_phones": ("T0048.004", "T0048"),
