@@ -148,3 +148,21 @@ def test_demo_fake_articles_are_tied_to_their_outlets(tmp_path, fresh_db):
         assert found[key].message_pks and found[key].page_ids
         assert found[key].evidence.get("clones") and found[key].evidence.get("shared_trackers")
     assert not {d for d, _o in found} - {d for d, _o in expected}, "nothing else in the demo is a look-alike"
+
+
+@pytest.mark.parametrize("title, site_name, clone", [
+    ("Tengrinews.kz", None, True),  # the page's whole title is the outlet's name
+    ("Марш 26 апреля | TENGRINEWS", None, True),
+    ("Марш 26 апреля", "Тенгриньюс", True),  # Cyrillic alias of the brand
+    ("Tengrinews.kz сообщает о марше 26 апреля", None, False),  # a headline quoting the outlet names nothing
+    ("Обзор прессы: Tengrinews, Zakon.kz и Vlast", "Press Review", False),
+])
+def test_claims_must_name_the_outlet(tmp_path, fresh_db, title, site_name, clone):
+    meta = f'<meta property="og:site_name" content="{site_name}">' if site_name else ""
+    page = (f"<!-- saved from url=(0025)https://kz-press.top/a/1 -->\n<html><head><title>{title}</title>{meta}"
+            "</head><body><p>Текст.</p></body></html>")
+    (tmp_path / "p.html").write_text(page, encoding="utf-8")
+    ingest(fresh_db, [tmp_path / "p.html"])
+    detector.detect(fresh_db)
+    found = [(i.domain, i.outlet) for i in detector.impersonations(fresh_db)]
+    assert found == ([("kz-press.top", "tengrinews.kz")] if clone else [])

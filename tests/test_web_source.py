@@ -181,6 +181,13 @@ def test_decode_html_prefers_what_decodes():
     assert decode_html("привет".encode("utf-8"), "latin-1")[1] == "latin-1"  # a declared charset that decodes wins
 
 
+def test_repeated_claims_and_ids_are_capped():
+    page = ("<html><body>" + "".join(f'<img class="logo" alt="Brand {i}" src="l.png">' for i in range(5000))
+            + "".join(f"<script>ym({10_000_000 + i}, 'init')</script>" for i in range(5000)) + "</body></html>")
+    article = extract(page.encode())
+    assert len(article.claims["logo-alt"]) == 10 and len(article.trackers) == 10
+
+
 def test_trackers_need_their_context():
     assert find_trackers("G-ABCDEF12 is a flat in the text") == []
     assert find_trackers("gtag('config', 'G-ABCDEF12')") == [("ga4", "G-ABCDEF12")]

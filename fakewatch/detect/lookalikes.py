@@ -79,7 +79,10 @@ _ARTICLE_PATH = re.compile(
 )
 """A news article's path: dated (``/2025/04/18/``) or under a news section (``/news/``, ``/obshestvo/``, ``/a/``).
 Slugs and numeric ids alone are not enough: shops and maps have them too."""
-CLAIM_FIELDS = ("og:site_name", "site-name", "application-name", "logo-alt", "title-tail", "copyright", "publisher")
+CLAIM_FIELDS = ("og:site_name", "site-name", "application-name", "logo-alt", "title-tail", "title", "copyright",
+                "publisher")
+"""Where a page names itself; each is compared whole and cut at separators ("Шындық | Shyndyk.kz"), and must
+equal an outlet's name, domain or brand (a headline merely mentioning an outlet names nothing)."""
 _SEPARATORS = re.compile(r"\s*(?:[|—–·•:»]|\s-\s)\s*")
 _NON_WORD = re.compile(r"[\W_]+")
 

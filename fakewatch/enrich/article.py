@@ -8,8 +8,8 @@ script is ever run (lxml parses markup; nothing evaluates it). A meta refresh
 is recorded, never followed.
 
 Claims are the names a page gives itself - ``og:site_name``, the
-``application-name`` meta, the alt text of its logo, the tail of its
-``<title>`` ("... — Tengrinews.kz"), the copyright line - which a cloned page
+``application-name`` meta, the alt text of its logo, its ``<title>`` and the
+tail of it ("... — Tengrinews.kz"), the copyright line - which a cloned page
 copies from the outlet it imitates. Tracker ids (Google Analytics UA-/G-,
 Tag Manager GTM-, Yandex.Metrika counters, the Meta pixel, AdSense ca-pub-,
 Mail.ru Top counters) tie pages on different domains to one operator.
@@ -34,6 +34,8 @@ MAX_TEXT = 200_000
 """Characters of extracted article text kept."""
 MAX_CLAIM = 200
 """A claimed name longer than this is page text, not a name."""
+MAX_PER_KIND = 10
+"""Claims of one kind, and tracker ids of one kind, kept per page (a hostile page may repeat thousands)."""
 
 _BLOB = re.compile(rb"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]{256,}")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]{2,40})""", re.IGNORECASE)
@@ -109,7 +111,11 @@ def find_trackers(text: str) -> list[tuple[str, str]]:
     """(kind, id) of every tracker and ad id in the page source, in order of first appearance."""
     found: dict[tuple[str, str], int] = {}
     for kind, pattern in TRACKER_PATTERNS.items():
+        ids: set[str] = set()
         for m in pattern.finditer(text):
+            ids.add(m.group(1))
+            if len(ids) > MAX_PER_KIND:
+                break
             found.setdefault((kind, m.group(1)), m.start())
     return sorted(found, key=found.__getitem__)
 
@@ -126,7 +132,7 @@ def _claims(doc: Any, title: str | None, text_tail: str) -> dict[str, list[str]]
 
     def add(kind: str, value: Any) -> None:
         value = _clip(value)
-        if value and value not in claims.setdefault(kind, []):
+        if value and value not in claims.setdefault(kind, []) and len(claims[kind]) < MAX_PER_KIND:
             claims[kind].append(value)
 
     for meta in doc.iter("meta"):
@@ -138,6 +144,7 @@ def _claims(doc: Any, title: str | None, text_tail: str) -> dict[str, list[str]]
         if "logo" in marks and img.get("alt"):
             add("logo-alt", img.get("alt"))
     if title:
+        add("title", title)
         parts = _TITLE_SPLIT.split(title)
         if len(parts) > 1:
             add("title-tail", parts[-1])
