@@ -124,7 +124,10 @@ def fetch_url(url: str, limits: FetchLimits = FetchLimits()) -> Fetched:
     deadline = time.monotonic() + limits.timeout
     chain: list[dict[str, Any]] = []
     current = url
+    # No keep-alive: connections are keyed by address, and a pooled TLS connection made for one host name
+    # must not carry a request for another name on the same address (its certificate was never checked).
     with httpx.Client(trust_env=False, follow_redirects=False, verify=True,
+                      limits=httpx.Limits(max_keepalive_connections=0, max_connections=1),
                       timeout=httpx.Timeout(min(limits.timeout, 10.0)),
                       headers={"User-Agent": f"{GENERATOR.replace(' ', '/')} (evidence collection)",
                                "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
