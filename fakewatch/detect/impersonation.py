@@ -209,6 +209,7 @@ class OutletIndex:
         self.by_deep: dict[str, list[_Key]] = {}
         self.by_flat: dict[str, list[_Key]] = {}  # plain with hyphens dropped
         self.deletes: dict[str, list[_Key]] = {}
+        self.skel_deletes: dict[str, list[_Key]] = {}
         for outlet in outlets:
             self.outlets[outlet.domain] = outlet
             for raw in {outlet.label, *outlet.aliases}:
@@ -223,6 +224,8 @@ class OutletIndex:
                     self.by_deep.setdefault(deep_skeleton(key.skel), []).append(key)
                     for d in _deletions(plain, 2 if len(plain) >= MIN_EDIT2_LEN else 1):
                         self.deletes.setdefault(d, []).append(key)
+                    for d in _deletions(key.skel, 1):  # look-alike letters plus one edit
+                        self.skel_deletes.setdefault(d, []).append(key)
         self.lengths = sorted({len(p) for p in self.by_plain})
         # Outlet domains with hyphens read as dots, to find them spelled out inside a longer host.
         self.dotted: dict[str, Outlet] = {d.replace("-", "."): o for d, o in self.outlets.items()}
@@ -350,7 +353,8 @@ def _edits(cand: _Candidate, index: OutletIndex) -> Iterator[Found]:
     plain = cand.plain
     if len(plain) < MIN_EDIT_LEN - 1:
         return
-    for key in index.near(plain):
+    near = index.near(plain)
+    for key in near:
         dist = OSA.distance(plain, key.plain)
         if dist == 1:
             family = _edit_family(plain, key.plain)
@@ -359,6 +363,12 @@ def _edits(cand: _Candidate, index: OutletIndex) -> Iterator[Found]:
         elif dist == 2 and len(key.plain) >= MIN_EDIT2_LEN:
             yield (_score("edit2", key, cand, edit=True), "edit2", key,
                    f"{cand.shown!r} is two edits away from {key.raw!r}")
+    # Look-alike letters and one edit together (tcngrinevvs): one edit apart once both are skeletons.
+    skel_near = {k for d in _deletions(cand.skel, 1) for k in index.skel_deletes.get(d, ())} - near
+    for key in skel_near:
+        if OSA.distance(cand.skel, key.skel) == 1:
+            yield (_score("homoglyph", key, cand, edit=True) * 0.9, "homoglyph", key,
+                   f"{cand.shown!r} reads, but for one letter, as {key.raw!r}")
 
 
 def _glued(cand: _Candidate, index: OutletIndex) -> Iterator[Found]:
