@@ -16,7 +16,7 @@ import regex
 
 from fakewatch.enrich.normalize import MENTION_RE, URL_RE, clean
 
-MAX_CHARS = 5_000
+MAX_CHARS = 2_000  # calls and the when and where of a gathering are stated in the opening lines
 
 _B = r"(?<![\p{L}\p{N}])"  # word start (works for Cyrillic, unlike a bare \b in some inflections)
 _E = r"(?![\p{L}\p{N}])"

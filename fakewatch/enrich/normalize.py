@@ -101,6 +101,10 @@ def _script_of(word: str, default: str) -> str:
 
 
 _PLANTED_DIGIT = regex.compile(r"(?<=\p{L})[036](?=\p{L})")
+_LOOKALIKE_LATIN = frozenset(k for k in _LATIN_TO_CYR if k.isascii())
+_CYRILLIC_WORD = regex.compile(r"\p{Cyrillic}+")
+_LATIN_WORD = regex.compile(r"[a-z]+")
+_NOT_CYRILLIC_LETTER = regex.compile(r"[a-z\p{Greek}]")
 
 
 def _in_address(m: regex.Match) -> bool:
@@ -121,24 +125,31 @@ def skeleton(text: str) -> str:
     has_cyr = _CYRILLIC.search(text) is not None
     if not (has_lat and has_cyr) and _PLANTED_DIGIT.search(text) is None:
         return text
-    # Which script the text is in, judged without its URLs, handles and template placeholders (all Latin).
-    basis = _PLACEHOLDER_WORD.sub(" ", MENTION_RE.sub(" ", URL_RE.sub(" ", text)))
-    dominant = "cyr" if len(_CYRILLIC.findall(basis)) >= len(_LATIN.findall(basis)) else "lat"
+    # Which script the text is in, judged by its words, not its URLs, handles and placeholders (all Latin).
+    basis = " ".join(t for t in text.split() if not ("." in t or "/" in t or "@" in t or t.startswith("qq")))
+    dominant = "cyr" if len(_CYRILLIC_WORD.findall(basis)) >= len(_LATIN_WORD.findall(basis)) else "lat"
 
-    def fix(m: regex.Match) -> str:
+    out: list[str] = []
+    last = 0
+    for m in _WORD.finditer(text):
         word = m.group()
-        mixed = (_LATIN.search(word) or _GREEK.search(word)) and _CYRILLIC.search(word)
-        planted = _PLANTED_DIGIT.search(word) is not None
-        disguised = (dominant == "cyr" and word.isalpha() and all(ch in _LATIN_TO_CYR for ch in word)
-                     and not _in_address(m))
+        # cheap tests first: nearly every word is honest and is left as it is
+        planted = ("0" in word or "3" in word or "6" in word) and _PLANTED_DIGIT.search(word) is not None
+        if word.isascii():
+            disguised = (dominant == "cyr" and word.isalpha() and _LOOKALIKE_LATIN.issuperset(word)
+                         and not _in_address(m))
+            mixed = False
+        else:
+            disguised = False
+            mixed = _NOT_CYRILLIC_LETTER.search(word) is not None and _CYRILLIC.search(word) is not None
         if not (mixed or planted or disguised):
-            return word
+            continue
         script = "cyr" if disguised else _script_of(word, dominant)
         digits = _DIGIT_TO_CYR if script == "cyr" else _DIGIT_TO_LATIN
-        word = _PLANTED_DIGIT.sub(lambda d: digits[d.group()] if d.group() in digits else d.group(), word)
-        return word.translate(_TO_CYR if script == "cyr" else _TO_LATIN)
-
-    return _WORD.sub(fix, text)
+        word = _PLANTED_DIGIT.sub(lambda d: digits.get(d.group(), d.group()), word)
+        out += [text[last:m.start()], word.translate(_TO_CYR if script == "cyr" else _TO_LATIN)]
+        last = m.end()
+    return "".join(out) + text[last:] if out else text
 
 
 def _fold(text: str) -> str:
@@ -163,7 +174,7 @@ _TLDS = (
 )
 URL_RE = regex.compile(
     r"(?:(?:https?|ftp)://|www\.)[^\s<>\"'«»]+"
-    r"|(?<![\p{L}\p{N}@._-])(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+(?:" + _TLDS + r")"
+    r"|(?<![\p{L}\p{N}@._-])(?:[\p{L}\p{N}][\p{L}\p{N}-]{0,62}+\.)++(?:" + _TLDS + r")"
     r"(?![\p{L}\p{N}-])(?:/[^\s<>\"'«»]*)?",
     regex.IGNORECASE,
 )
@@ -185,7 +196,6 @@ _NAME_RE = regex.compile(r"(?<=(?:[\p{Ll}\p{N},;:]|(?<!\p{L})\p{Lu})[\p{Pi}\p{Pf
 _PLACEHOLDERS = {"qqurlqq": "<url>", "qquserqq": "<user>", "qqphoneqq": "<phone>", "qqnumqq": "<num>",
                  "qqnameqq": "<name>"}
 _PLACEHOLDER_RE = regex.compile("|".join(_PLACEHOLDERS))
-_PLACEHOLDER_WORD = regex.compile(r"\bqq[a-z]+qq\b")
 
 
 def _number(m: regex.Match) -> str:
