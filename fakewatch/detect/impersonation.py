@@ -306,9 +306,9 @@ class _Candidate:
 Found = tuple[float, str, _Key, str]  # (score, family, key, detail)
 
 
-def _score(family: str, key: _Key, cand: _Candidate, *, edit: bool = False, floor: float = 0.0) -> float:
-    """Family strength x brand distinctiveness x suffix; `floor` stands in for a zero length factor."""
-    length = _length_factor(len(key.plain), edit=edit) or floor
+def _score(family: str, key: _Key, cand: _Candidate, *, edit: bool = False) -> float:
+    """Family strength x brand distinctiveness x suffix (0 for brands too short for the family)."""
+    length = _length_factor(len(key.plain), edit=edit)
     return round(STRENGTH[family] * length * _suffix_factor(cand.suffix, key.outlet.suffix, cand.private), 3)
 
 
