@@ -86,7 +86,8 @@ def section(rows: list[tuple], speed: list[str], quick: bool) -> str:
         "when every original and unrelated item is searched against all the others. Originals are procedural "
         "pictures (random shapes, text, gradients, noise) and face-like figures with captions, 4 s talking-head "
         "videos, espeak-ng voice notes and speech-like signals; the unrelated corpora are generated the same way "
-        "with other seeds. Every copy is also recompressed (JPEG q75) or re-encoded (H.264). PDQ match at Hamming "
+        "with other seeds. Every copy is also recompressed (JPEG q75) or re-encoded (H.264; voice notes Opus). PDQ "
+        "match at Hamming "
         "distance <= 31; Chromaprint at bit error rate <= 0.2 (0.12 under 2 s of overlap)."
         + (" Quick run: small corpora." if quick else ""), "",
         "| kind | edit | recall | copies | unrelated | false matches | target |",
