@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from fakewatch.detect import campaigns, scoring, signals, techniques
-from fakewatch.detect.campaigns import Cluster, Corpus, assemble, busiest_hour_chats, title
+from fakewatch.detect.campaigns import Cluster, Corpus, assemble, busiest_hour, title
 from fakewatch.detect.signals import Msg, Phone
 
 T0 = datetime(2025, 4, 18, 6, 0)
@@ -108,9 +108,16 @@ def test_score_is_documented_weighted_sum():
 
 def test_busiest_hour_counts_distinct_chats():
     msgs = [Msg(i, "a", f"c{i % 4}", T0 + timedelta(minutes=10 * i)) for i in range(12)]
-    assert busiest_hour_chats(msgs) == 4
+    assert busiest_hour(msgs) == (4, 7)
     spread = [Msg(i, "a", f"c{i}", T0 + timedelta(hours=2 * i)) for i in range(5)]
-    assert busiest_hour_chats(spread) == 1
+    assert busiest_hour(spread) == (1, 1)
+
+
+def test_speed_needs_a_burst_not_just_volume():
+    # 14 days of a greeting posted steadily: 10 chats every hour, but at its usual pace
+    assert scoring.speed_part(10, 12, 4000, 336) < 0.05
+    # the same reach in one burst of a small cluster
+    assert scoring.speed_part(10, 40, 100, 336) == 1.0
 
 
 @pytest.mark.parametrize("hours, offset", [

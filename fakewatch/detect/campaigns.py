@@ -148,6 +148,8 @@ class _Measure:
         self.new_id_from = ids[min(len(ids) - 1, int(len(ids) * signals.NEW_ID_QUANTILE))] if len(ids) >= 10 else None
         self.flooders = {cid: {f["account_id"] for f in fl} for cid, fl in corpus.floods.items()}
         self.third_party = self._third_party_phones()
+        times = [m.sent_at for m in corpus.msgs.values()]
+        self.span_hours = max(1.0, (max(times) - min(times)).total_seconds() / 3600) if times else 1.0
 
     def _third_party_phones(self) -> dict[str, set[str]]:
         """E.164 -> accounts that posted it without being it (a WhatsApp account id is its own number),
@@ -217,16 +219,17 @@ class _Measure:
             impersonation=1.0 if any(d in self.c.lookalikes for pk in pks for d in self.c.domains.get(pk, ())) else 0.0,
             gathering=min(1.0, 2 * sum(1 for pk in pks if pk in self.c.gathering) / n),
         )
-        return scoring.ScoreParts(coordination=coordinated, speed=scoring.speed_part(busiest_hour_chats(msgs)),
+        chats, peak = busiest_hour(msgs)
+        return scoring.ScoreParts(coordination=coordinated, speed=scoring.speed_part(chats, peak, n, self.span_hours),
                                   fresh=fresh, floods=floods, harm=harm)
 
 
-def busiest_hour_chats(msgs: Sequence[Msg]) -> int:
-    """The most distinct chats reached within any one hour (sliding window)."""
+def busiest_hour(msgs: Sequence[Msg]) -> tuple[int, int]:
+    """(most distinct chats, most messages) within any one hour (sliding window)."""
     ordered = sorted(msgs, key=lambda m: m.sent_at)
     window: Counter[str] = Counter()
-    best = lo = 0
-    for m in ordered:
+    chats = count = lo = 0
+    for hi, m in enumerate(ordered):
         window[m.chat] += 1
         while ordered[lo].sent_at < m.sent_at - timedelta(hours=1):
             old = ordered[lo].chat
@@ -234,8 +237,9 @@ def busiest_hour_chats(msgs: Sequence[Msg]) -> int:
             if not window[old]:
                 del window[old]
             lo += 1
-        best = max(best, len(window))
-    return best
+        chats = max(chats, len(window))
+        count = max(count, hi - lo + 1)
+    return chats, count
 
 
 class _Union:

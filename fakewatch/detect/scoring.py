@@ -5,7 +5,7 @@ The score is a weighted sum of five parts, each itself between 0 and 1:
 | part | weight | what it measures |
 | --- | --- | --- |
 | coordination | 0.30 | share of the messages posted by accounts the detect stage put in a coordination group, counted in full from `COORDINATED_ACCOUNTS_FULL` (3) such accounts up and proportionally below (two accounts that co-posted are weak evidence) |
-| speed | 0.15 | the most chats reached within any one hour, over `SPEED_CHATS` (10 chats in an hour = 1) |
+| speed | 0.15 | the most chats reached within any one hour, over `SPEED_CHATS` (10 chats in an hour = 1), times how far that hour's rate stands above the messages' average rate over the corpus's span (`BURST_FULL` times or more = 1; see `speed_part`) |
 | fresh | 0.15 | share of the accounts that are new (Telegram id among the corpus's newest tenth) or single-purpose (most of what they post is this campaign) |
 | floods | 0.10 | share of the accounts caught cross-posting the same content into several chats in a burst |
 | harm | 0.30 | noisy-OR of the harm signals: third-party phone numbers, payment offers, impersonated outlets, calls to gather |
@@ -29,6 +29,7 @@ WEIGHTS = {"coordination": 0.30, "speed": 0.15, "fresh": 0.15, "floods": 0.10, "
 HARM_WEIGHT = 0.6
 COORDINATED_ACCOUNTS_FULL = 3  # coordinated accounts from which the coordination share counts in full
 SPEED_CHATS = 10  # distinct chats reached in one hour that count as full speed
+BURST_FULL = 20  # busiest hour at this multiple of the messages' average hourly rate counts as a full burst
 REPORT_THRESHOLD = 0.45  # at or above: reported as a campaign; below: a candidate
 CANDIDATE_THRESHOLD = 0.20  # below: not listed at all
 
@@ -81,8 +82,17 @@ def spread(parts: ScoreParts) -> float:
     return round(score(parts) - WEIGHTS["harm"] * parts.harm.combined(), 3)
 
 
-def speed_part(chats_in_busiest_hour: int) -> float:
-    return min(1.0, chats_in_busiest_hour / SPEED_CHATS)
+def speed_part(chats_in_busiest_hour: int, messages_in_busiest_hour: int, messages: int, span_hours: float) -> float:
+    """Chats reached in the busiest hour over `SPEED_CHATS`, times how bursty that hour is.
+
+    Burstiness is the busiest hour's messages over the hourly average the same messages would
+    have spread evenly across the corpus's time span: everyday chatter that repeats all the time
+    (greetings, adverts) reaches many chats every hour of a large corpus but at its usual pace
+    (a ratio of a few), while a campaign arrives in bursts far above its own average.
+    """
+    average = max(messages, 1) / max(span_hours, 1.0)
+    burst = min(1.0, max(0.0, (messages_in_busiest_hour / average - 1) / (BURST_FULL - 1)))
+    return min(1.0, chats_in_busiest_hour / SPEED_CHATS) * burst
 
 
 def _unit(value: float) -> float:
