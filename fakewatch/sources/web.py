@@ -89,7 +89,7 @@ def read(ctx: ReadContext) -> Iterator[Page]:
         raise ctx.fail("file", f"page of {size:,} bytes is larger than the {MAX_PAGE_BYTES:,} accepted")
     data = ctx.path.read_bytes()
     saved = datetime.fromtimestamp(ctx.path.stat().st_mtime, tz=timezone.utc)
-    page = page_from_bytes(data, ctx.options.get("url"), fetched_at=saved)
+    page = page_from_bytes(data, fetched_at=saved)
     if page.article.meta.get("cut"):
         ctx.note(f"page: {page.article.meta['cut']}")
     if page.url is None:
