@@ -57,7 +57,7 @@ pages = Table(
     Column("lang", String(16)),
     Column("claims", JSON),  # names the page gives itself: og:site_name, logo alt, title tail, copyright
     Column("meta", JSON),  # meta refresh target, declared and used charset, HTTP status, redirect chain
-    Column("fetched_at", DateTime),  # naive UTC; NULL for saved files without a date
+    Column("fetched_at", DateTime),  # naive UTC: when fetched, or the saved file's modification time
     Column("input_id", Integer, ForeignKey("inputs.id"), nullable=False, index=True),
 )
 
