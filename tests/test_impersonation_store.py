@@ -165,3 +165,15 @@ def test_claims_must_name_the_outlet(tmp_path, fresh_db, title, site_name, clone
     detector.detect(fresh_db)
     found = [(i.domain, i.outlet) for i in detector.impersonations(fresh_db)]
     assert found == ([("kz-press.top", "tengrinews.kz")] if clone else [])
+
+
+def test_meta_refresh_target_is_examined(tmp_path, fresh_db):
+    """A page that only bounces readers elsewhere: where it sends them is checked like a linked host."""
+    page = ('<!-- saved from url=(0022)https://bit-short.io/x -->\n<html><head><meta http-equiv="refresh" '
+            'content="0; url=https://tengrinews.kz.news-today.ru/a/1"></head></html>')
+    (tmp_path / "bounce.html").write_text(page, encoding="utf-8")
+    ingest(fresh_db, [tmp_path / "bounce.html"])
+    detector.detect(fresh_db)
+    (found,) = detector.impersonations(fresh_db)
+    assert (found.domain, found.outlet, found.method) == ("tengrinews.kz.news-today.ru", "tengrinews.kz", "subdomain")
+    assert found.page_ids == [1]
