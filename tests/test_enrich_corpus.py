@@ -10,7 +10,6 @@ the message states. Run with ``-s`` to see the table.
 from __future__ import annotations
 
 import json
-from collections import Counter
 
 import pytest
 

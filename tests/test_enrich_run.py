@@ -122,7 +122,7 @@ def test_watchlist_refuses_bad_phone(fresh_db):
         watch.add(fresh_db, "Кто-то", phones=["123"])
 
 
-def test_two_worker_processes_give_the_same_rows(fresh_db, tmp_path):
+def test_two_worker_processes_give_the_same_rows(fresh_db):
     texts = [CAMPAIGN.replace("01 01", f"{i:02d} 01") for i in range(40)] + ["Привет"] * 10
     add_messages(fresh_db, texts)
     report = run(fresh_db, workers=2)
