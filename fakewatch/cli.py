@@ -448,6 +448,10 @@ def check(
                       + (f", debunk: {escape(m['debunk']['rating'])}" if m["debunk"] else ""))
     for s in result["signals"]:
         console.print("  signal " + escape(", ".join(f"{k}={v}" for k, v in s.items())))
+    for m in result.get("media", []):
+        console.print(f"  copy of media cluster {m['cluster_id']}: similarity {m['similarity']:.2f}"
+                      + (f", debunk: {escape(m['debunk']['category'])} - {escape(m['debunk']['claim'])}"
+                         if m["debunk"] else ""))
 
 
 @app.command()

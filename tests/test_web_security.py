@@ -14,9 +14,10 @@ from tests.web_client import csrf_of, login, make_client
 from tests.web_store import copy_store, web_template  # noqa: F401 (fixture)
 
 PUBLIC = {("GET", "/"), ("GET", "/check"), ("POST", "/check"), ("GET", "/login"), ("POST", "/login"),
-          ("POST", "/api/check"), ("GET", "/api/docs"), ("GET", "/api/openapi.json"), ("GET", "/healthz")}
+          ("POST", "/api/check"), ("POST", "/api/check/file"), ("GET", "/api/docs"), ("GET", "/api/openapi.json"), ("GET", "/healthz")}
 PARAMS = {"code": "C1", "debunk_id": "1", "account_id": "telegram:user9000000", "key": "telegram:100", "pk": "1",
-          "job_id": "1", "name": "findings.json", "token_id": "999", "user_id": "1"}
+          "job_id": "1", "name": "findings.json", "token_id": "999", "user_id": "1", "cluster_id": "1",
+          "media_id": "1"}
 
 
 def is_admin_route(path: str) -> bool:

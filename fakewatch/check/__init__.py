@@ -1,7 +1,8 @@
 """The public check: is this message or link part of a known fake campaign?
 
 Answers `{"verdict": "known_fake" | "suspicious" | "no_match", "matches": [...],
-"signals": [...]}` (shape in issue 8). A text matches a campaign when its
+"signals": [...]}` (shape in issue 8); a file check adds `"media": [...]`, the media clusters the
+file is a copy of, with their published debunk. A text matches a campaign when its
 template (same :func:`~fakewatch.enrich.normalize.template` as detection) is a
 near-duplicate of one of the campaign's texts, or when it links to the
 campaign's own domains or short links. Independent of any campaign, links to look-alike
@@ -31,7 +32,8 @@ from fakewatch.enrich.phones import find_phones
 from fakewatch.fetch import FetchError, fetch
 from fakewatch.outlets import load_outlets
 from fakewatch.report.findings import iso
-from fakewatch.store.tables.campaigns import campaign_messages, campaigns
+from fakewatch.store.tables.campaigns import campaign_clusters, campaign_messages, campaigns
+from fakewatch.store.tables.detect import clusters
 from fakewatch.store.tables.enrich import enrichment, links, watchlist
 from fakewatch.store.tables.outlets import lookalikes, outlets
 from fakewatch.store.tables.web import debunks as debunks_table
@@ -59,6 +61,7 @@ class Snapshot:
     lookalikes: dict[str, str] = field(default_factory=dict)  # suspicious domain -> real outlet domain
     outlets: OutletIndex | None = None  # real outlets, for domains detection never saw
     numbers: dict[int, int] = field(default_factory=dict)  # campaigns.id -> campaign number
+    media_debunks: dict[str, dict] = field(default_factory=dict)  # media cluster key -> published debunk
 
 
 def _stamp(engine: Engine) -> tuple:
@@ -108,6 +111,7 @@ def load(engine: Engine) -> Snapshot:
                                                         .order_by(lookalikes.c.score)):
             snap.lookalikes[domain] = snap.lookalikes[registrable] = outlet
     snap.index = CampaignIndex.build(variants)
+    snap.media_debunks = {key: debunks.public_view(d) for key, d in debunks.published_by_media(engine).items()}
     snap.outlets = OutletIndex(load_outlets(engine))
     return snap
 
@@ -181,19 +185,39 @@ class Checker:
     def check_file(self, path: Path | str) -> dict:
         """Verdict on a picture, video or voice note: an edited or exact copy of a campaign's media.
 
+        A copy of a media cluster analysts marked as a known fake is answered with that debunk (under
+        `media`, and in place of the campaign's own debunk in the campaign's match) and is a known fake.
         Raises :class:`fakewatch.media.fingerprint.UnsupportedMedia` for other files.
         """
         snap = self.snapshot()
         scores: dict[int, float] = {}
         found = match_file(self.engine, path)
         pks = {pk: m.score for m in found for pk in m.messages}
+        similarity = {cid: m.score for m in sorted(found, key=lambda m: m.score) for cid in m.clusters}
+        media_found: list[dict] = []
         with self.engine.connect() as conn:
             for cid, pk in conn.execute(select(campaign_messages.c.campaign_id, campaign_messages.c.message_pk)
                                         .where(campaign_messages.c.message_pk.in_(list(pks)))):
                 camp = snap.numbers.get(cid)
                 if camp is not None:
                     scores[camp] = max(scores.get(camp, 0.0), pks[pk])
-        return self._answer(snap, scores, [])
+            for cluster_id, key in conn.execute(select(clusters.c.id, clusters.c.key)
+                                                .where(clusters.c.id.in_(list(similarity))).order_by(clusters.c.id)):
+                media_found.append({"cluster_id": cluster_id, "similarity": similarity[cluster_id],
+                                    "debunk": snap.media_debunks.get(key)})
+            debunked = [m for m in media_found if m["debunk"]]
+            holders = {snap.numbers.get(cid) for (cid,) in conn.execute(
+                select(campaign_clusters.c.campaign_id)
+                .where(campaign_clusters.c.cluster_id.in_([m["cluster_id"] for m in debunked])))} - {None}
+        answer = self._answer(snap, scores, [], media_found)
+        if debunked:
+            best = max(debunked, key=lambda m: m["similarity"])["debunk"]
+            codes = {snap.campaigns[c]["campaign_id"] for c in holders}
+            for match in answer["matches"]:
+                if match["campaign_id"] in codes:
+                    match["debunk"] = best
+            answer["verdict"] = "known_fake"
+        return answer
 
     @staticmethod
     def _link_matches(snap: Snapshot, found: list[tuple[str, str]], scores: dict[int, float]) -> None:
@@ -215,7 +239,7 @@ class Checker:
         return signals
 
     @staticmethod
-    def _answer(snap: Snapshot, scores: dict[int, float], signals: list[dict]) -> dict:
+    def _answer(snap: Snapshot, scores: dict[int, float], signals: list[dict], media: list[dict] | None = None) -> dict:
         ranked = sorted(((s, c) for c, s in scores.items() if s >= SUSPICIOUS), key=lambda sc: (-sc[0], sc[1]))
         matches = [{"campaign_id": snap.campaigns[c]["campaign_id"], "title": snap.campaigns[c]["title"],
                     "similarity": round(s, 3), "first_seen": snap.campaigns[c]["first_seen"],
@@ -223,7 +247,8 @@ class Checker:
                    for s, c in ranked[:MAX_MATCHES]]
         known = any(s >= KNOWN and snap.campaigns[c]["reported"] for s, c in ranked)
         verdict = "known_fake" if known else "suspicious" if matches or signals else "no_match"
-        return {"verdict": verdict, "matches": matches, "signals": signals}
+        answer = {"verdict": verdict, "matches": matches, "signals": signals}
+        return answer if media is None else answer | {"media": media}
 
 
 _checkers: weakref.WeakKeyDictionary[Engine, Checker] = weakref.WeakKeyDictionary()

@@ -54,6 +54,9 @@ def build(engine: Engine) -> dict[str, Any]:
         for ev in conn.execute(select(campaign_evidence).order_by(campaign_evidence.c.id)):
             evidence[ev.campaign_id].append(ev)
         files = conn.execute(select(inputs.c.path, inputs.c.sha256, inputs.c.messages).order_by(inputs.c.id)).all()
+    from fakewatch.media.evidence import campaign_media  # imports iso from here: loaded once build runs
+
+    media = campaign_media(engine)
     ids = identities(engine, [pk for pks in members.values() for pk in pks]
                      + [pk for evs in evidence.values() for ev in evs for pk in ev.message_pks])
 
@@ -81,6 +84,7 @@ def build(engine: Engine) -> dict[str, Any]:
                 for ev in evidence[row.id]
             ],
             **data,  # added fields: score parts, waves, target details, clusters
+            "media": media.get(row.code, []),  # media clusters: copies (SHA-256), chats, first appearance
         }
 
     return {

@@ -25,6 +25,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import Engine, select
 
 from fakewatch.detect.techniques import technique_names
+from fakewatch.media.evidence import data_uri, thumbnail_by_sha256
 from fakewatch.store.tables import campaigns as ct
 from fakewatch.store.tables import core
 from fakewatch.store.tables.detect import cluster_members, coord_edges
@@ -35,6 +36,7 @@ CLUSTERS_SHOWN = 12
 TEXT_CHARS = 1000
 NETWORK_NODES = 300
 CITED_SHOWN = 10
+MEDIA_COPIES_SHOWN = 24  # keyframes embedded per media cluster (findings.json lists every copy)
 _PHONE = re.compile(r"\+?\d[\d\s\-().]{6,}\d")
 
 
@@ -208,6 +210,9 @@ def _section(view: _View, campaign: dict[str, Any]) -> dict[str, Any]:
         "timeline": _timeline(view, msgs, campaign.get("clusters", []), members, campaign.get("waves", [])),
         "network": _network(view, campaign, account_names),
         "names": account_names,
+        "media": [{**m, "copies": [{**f, "thumb": data_uri(thumbnail_by_sha256(view.engine, f["sha256"]))}
+                                   for f in m["copies"][:MEDIA_COPIES_SHOWN]]}
+                  for m in campaign.get("media", [])],
     }
 
 

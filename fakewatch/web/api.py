@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field, model_validator
+from sqlalchemy import Engine
 
+from fakewatch.media.evidence import cluster_evidence
+from fakewatch.media.fingerprint import UnsupportedMedia
 from fakewatch.web import debunks, queries, schemas
 from fakewatch.web.auth import AuthError, User, create_token, create_user, list_tokens, list_users, \
     revoke_token, set_disabled
 from fakewatch.web.deps import context, rate_limited, require_admin, require_user
 from fakewatch.web.jobs import UploadRefused
 from fakewatch.web.search import Filters, search
-from fakewatch.web.views import claim_review_for, downloads, parse_filters
+from fakewatch.web.views import claim_review_for, downloads, media_review_for, parse_filters, thumbnail_response
 
 router = APIRouter(prefix="/api")
 Analyst = Annotated[User, Depends(require_user)]
@@ -23,6 +30,7 @@ Admin = Annotated[User, Depends(require_admin)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0)]
 MAX_CHECK_TEXT = 20_000  # the normaliser reads this much; a campaign text is far shorter
+MAX_CHECK_FILE = 64 * 1024 * 1024  # a messenger video or voice note is far smaller
 
 
 class CheckRequest(BaseModel):
@@ -49,6 +57,7 @@ class CheckResponse(BaseModel):
     verdict: Literal["known_fake", "suspicious", "no_match"]
     matches: list[CheckMatch]
     signals: list[dict]
+    media: list[dict] = Field([], description="Media clusters a checked file is a copy of, with their debunk")
 
 
 class DebunkBody(BaseModel):
@@ -57,6 +66,11 @@ class DebunkBody(BaseModel):
     rating: str = "False"
     links: list[str] = []
     status: Literal["draft", "published"] = "draft"
+
+
+class MediaDebunkBody(DebunkBody):
+    category: Literal[debunks.CATEGORIES] = Field(  # type: ignore[valid-type]
+        "TransformedContent", description="schema.org mediaAuthenticityCategory (TransformedContent: a deepfake)")
 
 
 class UserBody(BaseModel):
@@ -86,6 +100,24 @@ async def check(request: Request, body: CheckRequest) -> JSONResponse:
     else:
         result = await run_in_threadpool(checker.check_url, body.url.strip())
     # Built by fakewatch.check in exactly the CheckResponse shape (tested); sent as is, not re-validated.
+    return JSONResponse(result)
+
+
+@router.post("/check/file", response_model=CheckResponse, dependencies=[Depends(rate_limited)],
+             tags=["public"])
+def check_file(request: Request, file: Annotated[UploadFile, File(description="A picture, video or voice note")]
+               ) -> JSONResponse:
+    """Is this picture, video or voice note (or an edited copy of it) part of a known fake campaign?"""
+    with tempfile.TemporaryDirectory(prefix="fakewatch-check-") as folder:
+        path = Path(folder) / "upload"
+        with path.open("wb") as out:
+            shutil.copyfileobj(file.file, out, length=1024 * 1024)
+        if path.stat().st_size > MAX_CHECK_FILE:
+            raise HTTPException(413, f"files up to {MAX_CHECK_FILE // 2**20} MB")
+        try:
+            result = context(request).checker.check_file(path)
+        except UnsupportedMedia as exc:
+            raise HTTPException(400, f"not a picture, video or audio file: {exc}") from exc
     return JSONResponse(result)
 
 
@@ -121,21 +153,26 @@ def campaign_debunks(request: Request, code: str, _user: Analyst) -> list[dict]:
 
 @router.post("/campaigns/{code}/debunks", status_code=201, tags=["debunks"], response_model=schemas.Debunk)
 def debunk_create(request: Request, code: str, user: Analyst, body: DebunkBody) -> dict:
-    return _save(request, code, user, body, None)
+    return _save(request, lambda engine: debunks.save(engine, code, user, _input(body)))
 
 
 @router.put("/debunks/{debunk_id}", tags=["debunks"], response_model=schemas.Debunk)
 def debunk_update(request: Request, debunk_id: int, user: Analyst, body: DebunkBody) -> dict:
     found = debunks.get(context(request).engine, debunk_id)
-    if found is None:
+    if found is None or found["campaign"] is None:  # a media debunk is updated under its cluster
         raise queries.NotFound(f"debunk {debunk_id}")
-    return _save(request, found["campaign"], user, body, debunk_id)
+    return _save(request, lambda engine: debunks.save(engine, found["campaign"], user, _input(body), debunk_id))
 
 
-def _save(request: Request, code: str, user: User, body: DebunkBody, debunk_id: int | None) -> dict:
+def _input(body: DebunkBody) -> debunks.DebunkInput:
+    return debunks.DebunkInput(**body.model_dump())
+
+
+def _save(request: Request, store: Callable[[Engine], int]) -> dict:
+    """Run a debunk write (`store` returns the debunk id); bad input is a 400, the check reloads after."""
     engine = context(request).engine
     try:
-        saved = debunks.save(engine, code, user, debunks.DebunkInput(**body.model_dump()), debunk_id)
+        saved = store(engine)
     except debunks.DebunkError as exc:
         raise HTTPException(400, str(exc)) from exc
     context(request).checker.invalidate()
@@ -146,6 +183,41 @@ def _save(request: Request, code: str, user: User, body: DebunkBody, debunk_id: 
 def debunk_claimreview(request: Request, debunk_id: int, _user: Analyst) -> JSONResponse:
     """The debunk as schema.org ClaimReview JSON-LD."""
     return JSONResponse(claim_review_for(request, debunk_id), media_type="application/ld+json")
+
+
+@router.get("/media/{cluster_id}", tags=["media"], response_model=schemas.MediaCluster)
+def media_cluster(request: Request, cluster_id: int, _user: Analyst) -> dict:
+    """A media cluster as evidence (copies, chats, first appearance) with its debunks."""
+    engine = context(request).engine
+    found = cluster_evidence(engine, cluster_id)
+    if found is None:
+        raise queries.NotFound(f"media cluster {cluster_id}")
+    return found | {"debunks": debunks.for_media(engine, found["key"])}
+
+
+@router.post("/media/{cluster_id}/debunks", status_code=201, tags=["media"], response_model=schemas.Debunk)
+def media_debunk_create(request: Request, cluster_id: int, user: Analyst, body: MediaDebunkBody) -> dict:
+    """Mark a media cluster as a known fake with a debunk (published ones answer the public file check)."""
+    return _save(request, lambda engine: debunks.save_media(engine, cluster_id, user, _input(body)))
+
+
+@router.put("/media/{cluster_id}/debunks/{debunk_id}", tags=["media"], response_model=schemas.Debunk)
+def media_debunk_update(request: Request, cluster_id: int, debunk_id: int, user: Analyst,
+                        body: MediaDebunkBody) -> dict:
+    return _save(request, lambda engine: debunks.save_media(engine, cluster_id, user, _input(body), debunk_id))
+
+
+@router.get("/media/{cluster_id}/debunks/{debunk_id}/mediareview", tags=["media"])
+def media_debunk_review(request: Request, cluster_id: int, debunk_id: int, _user: Analyst) -> JSONResponse:
+    """The media debunk as schema.org MediaReview JSON-LD."""
+    return JSONResponse(media_review_for(request, cluster_id, debunk_id), media_type="application/ld+json")
+
+
+@router.get("/media-files/{media_id}/thumbnail", tags=["media"],
+            responses={200: {"content": {"image/jpeg": {}}, "description": "JPEG keyframe"}})
+def media_thumbnail(request: Request, media_id: int, _user: Analyst) -> Response:
+    """The stored JPEG thumbnail (a picture, or a video's middle keyframe) of a media file."""
+    return thumbnail_response(request, media_id)
 
 
 @router.get("/accounts/{account_id:path}", tags=["accounts"], response_model=schemas.Account)

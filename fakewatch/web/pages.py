@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy import Engine
 
 from fakewatch.web import charts, debunks, queries
 from fakewatch.web.auth import AuthError, ROLES, User, authenticate, create_token, create_user, end_session, \
@@ -16,7 +17,8 @@ from fakewatch.web.deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, context, publi
     require_admin, require_user, session_ttl
 from fakewatch.web.jobs import UploadRefused
 from fakewatch.web.search import Filters, search
-from fakewatch.web.views import claim_review_for, downloads, parse_filters
+from fakewatch.media.evidence import media_id_of
+from fakewatch.web.views import claim_review_for, downloads, media_review_for, parse_filters, thumbnail_response
 
 router = APIRouter(include_in_schema=False)
 Analyst = Annotated[User, Depends(require_user)]
@@ -114,7 +116,42 @@ def campaign_page(request: Request, code: str, _user: Analyst, offset: Annotated
     return render(request, "campaign.html", c=data, messages=msgs, offset=offset, page=PAGE,
                   bars=charts.timeline(data["waves"], data["first_seen"], data["last_seen"]),
                   net=charts.network(coordinated["nodes"], coordinated["edges"]),
-                  debunks=debunks.for_campaign(engine, code), ratings=list(debunks.RATINGS))
+                  debunks=debunks.for_campaign(engine, code), ratings=list(debunks.RATINGS),
+                  media=_media_evidence(engine, data["media"]), categories=debunks.CATEGORIES)
+
+
+def _media_evidence(engine: Engine, found: list[dict]) -> list[dict]:
+    """The campaign's media clusters with each copy's thumbnail id and each cluster's debunks."""
+    for cluster in found:
+        cluster["debunks"] = debunks.for_media(engine, cluster["key"])
+        for copy in cluster["copies"]:
+            copy["media_id"] = media_id_of(engine, copy["sha256"])
+    return found
+
+
+@router.get("/media-files/{media_id}/thumbnail.jpg")
+def media_thumbnail(request: Request, media_id: int, _user: Analyst) -> Response:
+    return thumbnail_response(request, media_id)
+
+
+@router.post("/media/{cluster_id}/debunks")
+def media_debunk_create(request: Request, cluster_id: int, user: Analyst, campaign: Annotated[str, Form()],
+                        claim: Annotated[str, Form()], text: Annotated[str, Form()],
+                        category: Annotated[str, Form()] = "TransformedContent",
+                        links: Annotated[str, Form()] = "", status: Annotated[str, Form()] = "draft"):
+    """Mark a media cluster as a known fake (from the campaign page holding it)."""
+    data = debunks.DebunkInput(claim=claim, text=text, links=links.split(), status=status, category=category)
+    try:
+        debunks.save_media(context(request).engine, cluster_id, user, data)
+    except debunks.DebunkError as exc:
+        return render(request, "error.html", status_code=400, title="Debunk not saved", detail=str(exc))
+    context(request).checker.invalidate()
+    return _see_other(request.url_for("campaign_page", code=campaign).path + "#media")
+
+
+@router.get("/media/{cluster_id}/debunks/{debunk_id}/mediareview.json")
+def media_debunk_review(request: Request, cluster_id: int, debunk_id: int, _user: Analyst):
+    return JSONResponse(media_review_for(request, cluster_id, debunk_id), media_type="application/ld+json")
 
 
 @router.post("/campaigns/{code}/debunks")
@@ -129,7 +166,7 @@ def debunk_update(request: Request, debunk_id: int, user: Analyst, claim: Annota
                   text: Annotated[str, Form()], rating: Annotated[str, Form()] = "False",
                   links: Annotated[str, Form()] = "", status: Annotated[str, Form()] = "draft"):
     found = debunks.get(context(request).engine, debunk_id)
-    if found is None:
+    if found is None or found["campaign"] is None:  # media debunks are written from their cluster
         raise queries.NotFound(f"debunk {debunk_id}")
     return _save_debunk(request, found["campaign"], user, debunk_id, claim, text, rating, links, status)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, and_, func, select
 
+from fakewatch.media.evidence import campaign_media
 from fakewatch.store.tables.campaigns import campaign_accounts, campaign_clusters, campaign_evidence, \
     campaign_messages, campaigns
 from fakewatch.store.tables.core import accounts, chats, inputs, messages
@@ -117,6 +118,7 @@ def campaign(engine: Engine, code: str) -> dict:
                                    .group_by(inputs.c.path, inputs.c.sha256))
         data["waves"] = _waves(conn, cid)
         data["network"] = _network(conn, [a["account_id"] for a in data["account_rows"] if a["coordinated"]])
+    data["media"] = campaign_media(engine, code).get(code, [])
     return data
 
 

@@ -94,7 +94,9 @@ class Chat(Open):
 
 class Debunk(Open):
     id: int
-    campaign: str
+    campaign: str | None  # None for a media cluster's debunk
+    media_key: str | None = None
+    category: str | None = None
     claim: str
     text: str
     rating: str
@@ -103,6 +105,29 @@ class Debunk(Open):
     author: str
     created_at: datetime
     updated_at: datetime
+
+
+class MediaCopy(BaseModel):
+    sha256: str
+    kind: str
+    width: int | None
+    height: int | None
+    duration: float | None
+    first_seen: str | None
+    messages: int
+    chats: int
+
+
+class MediaCluster(Open):
+    cluster_id: int
+    key: str
+    kinds: list[str]
+    messages: int
+    first_seen: str | None
+    last_seen: str | None
+    chats: list[str]
+    copies: list[MediaCopy]
+    debunks: list[Debunk] = []
 
 
 class JobFile(BaseModel):

@@ -1,4 +1,5 @@
-"""Pieces the pages and the API share beyond the queries: search filters, downloads, ClaimReview."""
+"""Pieces the pages and the API share beyond the queries: search filters, downloads, ClaimReview and
+MediaReview, media thumbnails."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Query, Request
+from fastapi.responses import Response
+
+from fakewatch.detect.media import thumbnail
+from fakewatch.media.evidence import cluster_evidence
 
 from fakewatch.web import debunks, queries
 from fakewatch.web.deps import context
@@ -77,3 +82,23 @@ def claim_review_for(request: Request, debunk_id: int) -> dict:
     camp = queries.campaign(engine, found["campaign"])
     url = str(request.url_for("campaign_page", code=found["campaign"]))
     return debunks.claim_review(found, camp, url=url, publisher=context(request).settings.publisher)
+
+
+def media_review_for(request: Request, cluster_id: int, debunk_id: int) -> dict:
+    """A media cluster's debunk as MediaReview JSON-LD, its url pointing at the cluster's API record."""
+    engine = context(request).engine
+    evidence = cluster_evidence(engine, cluster_id)
+    found = debunks.get(engine, debunk_id)
+    if evidence is None or found is None or found["media_key"] != evidence["key"]:
+        raise queries.NotFound(f"debunk {debunk_id} of media cluster {cluster_id}")
+    url = str(request.url_for("media_cluster", cluster_id=cluster_id))
+    return debunks.media_review(found, evidence, url=url, publisher=context(request).settings.publisher)
+
+
+def thumbnail_response(request: Request, media_id: int) -> Response:
+    """A stored thumbnail as image/jpeg (bytes the media detector wrote with Pillow, never user bytes as is;
+    the app adds nosniff and the CSP to every response)."""
+    jpeg = thumbnail(context(request).engine, media_id)
+    if jpeg is None:
+        raise queries.NotFound(f"thumbnail of media {media_id}")
+    return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})

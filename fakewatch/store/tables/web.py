@@ -47,7 +47,9 @@ debunks = Table(
     "debunks",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("campaign", String(32), nullable=False, index=True),  # campaign code, e.g. "C1"
+    Column("campaign", String(32), index=True),  # campaign code, e.g. "C1"; NULL for a media debunk
+    Column("media_key", String(255), index=True),  # a media cluster's key (clusters.key) for a media debunk
+    Column("category", String(64)),  # MediaReview mediaAuthenticityCategory of a media debunk
     Column("claim", Text, nullable=False),  # the claim being checked, as circulated
     Column("text", Text, nullable=False),  # the debunk itself
     Column("rating", String(64), nullable=False),  # e.g. "False", "Misleading"
