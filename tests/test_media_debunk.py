@@ -65,6 +65,11 @@ def test_media_review_json_ld_and_check_of_a_reencoded_copy(media_store: MediaSt
     assert hit[0]["debunk"]["claim"] == BODY["claim"] and "author" not in hit[0]["debunk"]
     assert result["matches"] and all(m["debunk"]["id"] == saved["id"] for m in result["matches"])
 
+    video = next(media_store.original.parents[1].glob("video_files/*.mp4"))
+    with video.open("rb") as fh:
+        as_video = client.post("/api/check/file", files={"file": ("v.mp4", fh, "video/mp4")}).json()
+    assert as_video["verdict"] == "known_fake" and as_video["media"][0]["debunk"]["id"] == saved["id"]
+
     cli = CliRunner().invoke(app, ["check", "--file", copy, "--db", f"sqlite:///{tmp_path / 'store.db'}", "--json"])
     assert cli.exit_code == 0, cli.output
     assert json.loads(cli.output)["media"][0]["debunk"]["id"] == saved["id"]
@@ -96,6 +101,13 @@ def test_refusals_login_csrf_category_and_unknown_cluster(media_store: MediaStor
     assert client.post("/api/media/999999/debunks", json=BODY, headers={"X-CSRF-Token": csrf}).status_code == 400
     assert client.post("/api/check/file", files={"file": ("x.txt", b"not media at all", "text/plain")}
                        ).status_code == 400
+    # A file check may exceed the 1 MB cap of forms and JSON (a video), but not the check's own cap.
+    video = next(media_store.original.parents[1].glob("video_files/*.mp4")).read_bytes()
+    assert client.post("/api/check/file", files={"file": ("cut.mp4", video[:len(video) // 3], "video/mp4")}
+                       ).status_code == 400  # a truncated download is refused, not a server error
+    big = b"\0" * (2 * 1024**2)
+    assert client.post("/api/check/file", files={"file": ("v.mp4", big, "video/mp4")}).status_code == 400
+    assert client.post("/api/check", content=big, headers={"content-type": "application/json"}).status_code == 413
 
     # The web form: the campaign page carries it with the session's CSRF token; without the token it is refused.
     code = _campaign_of(media_store)

@@ -30,7 +30,7 @@ from fakewatch.web.jobs import JobRunner
 from fakewatch.web.queries import NotFound
 from fakewatch.web.ratelimit import RateLimiter
 from fakewatch.web.search import sync as search_sync
-from fakewatch.web.settings import WebSettings
+from fakewatch.web.settings import MAX_CHECK_FILE, WebSettings
 
 HERE = Path(__file__).parent
 # Every script is a file under /static; no inline script or style can run even if escaping failed somewhere.
@@ -46,6 +46,7 @@ SECURITY_HEADERS = [
 ]
 MAX_BODY = 1024**2  # forms and JSON; uploads have their own limit (settings.max_upload_bytes)
 UPLOAD_PATHS = ("/upload", "/api/jobs")
+CHECK_FILE_PATHS = ("/api/check/file",)
 
 
 class BodyTooLarge(HTTPException):
@@ -70,7 +71,8 @@ class Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.max_upload if scope["path"] in UPLOAD_PATHS else MAX_BODY
+        limit = (self.max_upload if scope["path"] in UPLOAD_PATHS
+                 else MAX_CHECK_FILE if scope["path"] in CHECK_FILE_PATHS else MAX_BODY)
         https = scope.get("scheme") == "https"
 
         async def send_with_headers(message: Message) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 # A chat export of a big newsroom case is a few hundred MB zipped; 2 GiB leaves room and still
 # stops a single request from filling the disk.
 DEFAULT_MAX_UPLOAD = 2 * 1024**3
+MAX_CHECK_FILE = 64 * 1024**2  # a file sent to the public check: a messenger video or voice note is far smaller
 # Public check: a person pasting messages by hand never needs more than this; a script does.
 DEFAULT_CHECK_RATE = 1.0  # requests per second, refilled continuously
 DEFAULT_CHECK_BURST = 20
