@@ -69,6 +69,10 @@ def test_media_review_json_ld_and_check_of_a_reencoded_copy(media_store: MediaSt
     with video.open("rb") as fh:
         as_video = client.post("/api/check/file", files={"file": ("v.mp4", fh, "video/mp4")}).json()
     assert as_video["verdict"] == "known_fake" and as_video["media"][0]["debunk"]["id"] == saved["id"]
+    with video.open("rb") as fh:  # the public check's own address takes a file as well
+        assert client.post("/api/check", files={"file": ("v.mp4", fh, "video/mp4")}).json() == as_video
+    spec = client.get("/api/openapi.json").json()["paths"]["/api/check"]["post"]["requestBody"]["content"]
+    assert {"application/json", "multipart/form-data"} <= set(spec)
 
     cli = CliRunner().invoke(app, ["check", "--file", copy, "--db", f"sqlite:///{tmp_path / 'store.db'}", "--json"])
     assert cli.exit_code == 0, cli.output

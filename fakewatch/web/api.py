@@ -85,9 +85,14 @@ class TokenBody(BaseModel):
 # -- public -------------------------------------------------------------------------------------------------
 
 @router.post("/check", response_model=CheckResponse, dependencies=[Depends(rate_limited)],
-             tags=["public"])
+             tags=["public"], openapi_extra={"requestBody": {"content": {"multipart/form-data": {"schema": {
+                 "type": "object", "required": ["file"], "description": "A picture, video or voice note "
+                 "(the same as POST /api/check/file)",
+                 "properties": {"file": {"type": "string", "format": "binary"}}}}}}})
 async def check(request: Request, body: CheckRequest) -> JSONResponse:
-    """Is this message or link part of a known fake campaign? No login; rate-limited per client."""
+    """Is this message, link or media file part of a known fake campaign? No login; rate-limited per client.
+
+    JSON `{"text"}` or `{"url"}`; a file is sent as multipart field `file` (handled by /api/check/file)."""
     checker = context(request).checker
     text = (body.text or "").strip()
     # A check is under a millisecond of CPU: on the event loop it skips the thread pool's hand-offs, which

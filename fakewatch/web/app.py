@@ -59,6 +59,9 @@ class BodyTooLarge(HTTPException):
 class Guard:
     """Pure ASGI middleware: security headers on every response, and a cap on every request body.
 
+    A multipart POST to /api/check (a picture, video or voice note) is routed to the file check,
+    /api/check/file, so the public check takes text, a link or a file at one address.
+
     The cap is checked against Content-Length up front and counted while the body
     streams in, so a chunked upload without a length cannot fill the disk either.
     """
@@ -71,6 +74,9 @@ class Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if scope["path"] == "/api/check" and dict(scope["headers"]).get(b"content-type", b"").startswith(
+                b"multipart/form-data"):
+            scope = {**scope, "path": CHECK_FILE_PATHS[0]}  # POST /api/check with a file: the file check
         limit = (self.max_upload if scope["path"] in UPLOAD_PATHS
                  else MAX_CHECK_FILE if scope["path"] in CHECK_FILE_PATHS else MAX_BODY)
         https = scope.get("scheme") == "https"
