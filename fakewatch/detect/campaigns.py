@@ -71,6 +71,7 @@ TITLE_CHARS = 90
 VIDEO_KINDS = frozenset({"video_file", "video_message", "animation", "video"})
 Progress = Callable[[str, int, int | None], None]
 
+_CHANNEL_PREFIXES = ("telegram:channel", "telegram:chat")
 _WORD = re.compile(r"\w{4,}", re.UNICODE)
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _QUOTE_MARKS = ("«", "“", "„", '"')
@@ -168,8 +169,12 @@ class _Measure:
         return self.new_id_from is not None and number is not None and number >= self.new_id_from
 
     def is_fresh(self, account: str) -> bool:
+        """New (among the newest Telegram ids) or single-purpose; a channel posts only its own feed by
+        nature, so channels are never single-purpose."""
         if self.is_new_id(account):
             return True
+        if account.startswith(_CHANNEL_PREFIXES):
+            return False
         total = self.c.corpus_counts.get(account, 0)
         return total > 0 and self.c.clustered_counts.get(account, 0) >= SINGLE_PURPOSE_SHARE * total
 
@@ -216,7 +221,8 @@ class _Measure:
         harm = scoring.Harm(
             third_party_phones=min(1.0, len(third) / 2),
             payment=min(1.0, 4 * sum(1 for pk in pks if pk in self.c.pays) / n),
-            impersonation=1.0 if any(d in self.c.lookalikes for pk in pks for d in self.c.domains.get(pk, ())) else 0.0,
+            impersonation=min(1.0, 4 * sum(1 for pk in pks if any(d in self.c.lookalikes
+                                                                  for d in self.c.domains.get(pk, ()))) / n),
             gathering=min(1.0, 2 * sum(1 for pk in pks if pk in self.c.gathering) / n),
         )
         chats, peak = busiest_hour(msgs)
