@@ -47,6 +47,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, delete, func, insert, or_, select
 
@@ -189,11 +190,12 @@ class _Measure:
         words of its own around it: commentary (a warning, a debunk), not a copy. Below that, only
         campaign accounts' messages count, and only when one coordination group owns the cluster:
         campaign accounts also forward a missing-child alert or chat about traffic like anyone.
-        Clusters that only share a key (a domain, a number) take their coordinated accounts'
-        messages alone.
+        Clusters that only share a key (a domain, a number, a front page; `is_key_cluster`) take
+        their coordinated accounts' messages alone, and only when one coordination group owns them.
         """
-        if cluster.kind in KEY_KINDS:
-            return [(pk, self.c.msgs[pk].account in self.c.group_of) for pk in cluster.members]
+        if is_key_cluster(cluster):
+            owned = _owner(self.c, cluster) is not None
+            return [(pk, owned and self.c.msgs[pk].account in self.c.group_of) for pk in cluster.members]
         flooders = self.flooders.get(cluster.id, set())
         ours = [self.campaign_account(self.c.msgs[pk].account, flooders) for pk in cluster.members]
         if sum(ours) >= CONTENT_SHARE * len(ours):
@@ -270,6 +272,14 @@ class _Union:
         self.groups[keep] |= self.groups.pop(gone)
 
 
+def is_key_cluster(cluster: Cluster) -> bool:
+    """Whether members merely share a key (a domain, a number, a site's front page) rather than one content:
+    people name a site when they warn about it, and link its front page without sharing any article."""
+    if cluster.kind in KEY_KINDS:
+        return True
+    return cluster.kind == "link" and urlsplit(cluster.key).path in ("", "/")
+
+
 def is_quotation(text: str) -> bool:
     """Whether `text` quotes something inside quotation marks with at least `QUOTE_OWN_CHARS` of its own words
     around it, as people do when they warn about or debunk a message rather than pass it on."""
@@ -290,7 +300,7 @@ def assemble(corpus: Corpus) -> list[Draft]:
     suspicious: dict[int, scoring.ScoreParts] = {}
     for cid, cl in corpus.clusters.items():
         parts = measure.parts(cl.members, [cid])
-        if cl.kind in KEY_KINDS and parts.coordination < GROUP_SHARE:
+        if is_key_cluster(cl) and parts.coordination < GROUP_SHARE:
             continue  # messages merely sharing a domain or a number, mostly posted by ordinary members
         if scoring.score(parts) >= scoring.CANDIDATE_THRESHOLD and scoring.spread(parts) >= INAUTHENTIC_MIN:
             suspicious[cid] = parts
