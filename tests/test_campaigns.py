@@ -205,3 +205,18 @@ def test_lone_surname_counts_as_the_full_name():
     folded = campaigns.fold_surnames(rows)
     assert [p[0] for _, p in folded] == ["арман жумабеков", "арман жумабеков", "абай"]
     assert folded[1][1][2] is True
+
+
+@pytest.mark.parametrize("kind, key, expected", [
+    ("domain", "shyndyk-kz.info", True), ("phone", "+77015550101", True), ("link", "https://shyndyk-kz.info/", True),
+    ("link", "https://shyndyk-kz.info/kogam/marsh-26", False), ("text", "все на марш", False)])
+def test_key_clusters(kind, key, expected):
+    assert campaigns.is_key_cluster(Cluster(1, kind, key, [1])) is expected
+
+
+def test_channels_are_never_single_purpose():
+    corpus = scenario()
+    corpus.corpus_counts["telegram:channel5"] = corpus.clustered_counts["telegram:channel5"] = 50
+    corpus.corpus_counts["telegram:user5"] = corpus.clustered_counts["telegram:user5"] = 50
+    measure = campaigns._Measure(corpus)
+    assert not measure.is_fresh("telegram:channel5") and measure.is_fresh("telegram:user5")
