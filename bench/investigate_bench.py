@@ -41,7 +41,8 @@ def tick(stage, done, total):
             stages[last[0]] = stages.get(last[0], 0) + now - last[1]
         last[0], last[1] = name, now
 began = time.perf_counter()
-path = investigate([sys.argv[1]], sys.argv[2], progress=tick)
+from fakewatch.demo import inputs
+path = investigate(inputs(sys.argv[1]), sys.argv[2], options={"tz": "Asia/Almaty"}, progress=tick)
 stages[last[0]] = stages.get(last[0], 0) + time.perf_counter() - last[1]
 print(json.dumps({"seconds": time.perf_counter() - began, "stages": stages, "findings": str(path)}))
 """
