@@ -218,10 +218,9 @@ class _Measure:
         flooders = set().union(*(self.flooders.get(cid, set()) for cid in cluster_ids))
         floods = len(flooders & accounts) / max(1, len(accounts))
         fresh = sum(1 for a in accounts if self.is_fresh(a)) / max(1, len(accounts))
-        phones = {p.e164 for pk in pks for p in self.c.phones.get(pk, ())}
-        third = [e for e in phones if e in self.third_party]
         harm = scoring.Harm(
-            third_party_phones=min(1.0, len(third) / 2),
+            third_party_phones=min(1.0, 4 * sum(1 for pk in pks if any(p.e164 in self.third_party
+                                                                       for p in self.c.phones.get(pk, ()))) / n),
             payment=min(1.0, 4 * sum(1 for pk in pks if pk in self.c.pays) / n),
             impersonation=min(1.0, 4 * sum(1 for pk in pks if any(d in self.c.lookalikes
                                                                   for d in self.c.domains.get(pk, ()))) / n),
