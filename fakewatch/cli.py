@@ -26,6 +26,11 @@ DbOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")]
 
 
+def print_json(data: object) -> None:
+    """What every `--json` flag prints: readable UTF-8 JSON on stdout."""
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
 def progress_bar() -> Progress:
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}"),
                     TimeElapsedColumn(), console=err, transient=True)
@@ -95,7 +100,7 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
 
     data = compute(engine_for(db))
     if as_json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
         return
     table = Table(title="fakewatch store")
     for col in ("platform", "messages", "chats", "accounts"):
@@ -235,7 +240,7 @@ def evaluate(
         "min_phones": min_phones, "min_domains": min_domains, "min_impersonates": min_impersonates,
         "max_benign": max_benign})
     if as_json:
-        print(json.dumps({**result, "missed": missed}, ensure_ascii=False, indent=2))
+        print_json({**result, "missed": missed})
     else:
         console.print(escape(scoring.line(result)), soft_wrap=True)
         console.print(scoring.table(result))
@@ -265,7 +270,7 @@ def detect(
         report = run(engine_for(db), params=params,
                      progress=lambda step, done, total: bar.update(task, description=escape(step), completed=done))
     if as_json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        print_json(report.as_dict())
         return
     table = Table(title=f"detect: {report.messages:,} messages in {report.seconds:.1f} s")
     table.add_column("found")
@@ -294,7 +299,7 @@ def clusters(
 
     rows = list_clusters(engine_for(db), kind=kind, min_accounts=min_accounts, limit=limit)
     if as_json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print_json(rows)
         return
     table = Table(title="clusters")
     for col in ("id", "kind", "size", "accounts", "chats", "waves", "first seen", "seeder", "content"):
@@ -323,7 +328,7 @@ def accounts(
         raise typer.Exit(2)
     rows = coordinated_accounts(engine_for(db))
     if as_json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print_json(rows)
         return
     table = Table(title=f"coordinated accounts ({len(rows):,})")
     for col in ("group", "account", "degree", "partners", "co-posts", "clusters", "floods", "first seen"):
@@ -438,7 +443,7 @@ def check(
         err.print("give TEXT, --url or --file")
         raise typer.Exit(2)
     if as_json:
-        print(json.dumps(result, ensure_ascii=False, indent=2))
+        print_json(result)
         return
     colour = {"known_fake": "red", "suspicious": "yellow", "no_match": "green"}[result["verdict"]]
     console.print(f"[{colour}]{result['verdict']}[/]")
@@ -476,7 +481,7 @@ def enrich(
             "money": report.money, "languages": dict(report.languages), "seconds": round(report.seconds, 1),
             "workers": report.workers}
     if as_json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
         return
     langs = ", ".join(f"{k} {v:,}" for k, v in report.languages.most_common())
     console.print(f"[green]enriched[/] {report.messages:,} messages in {report.seconds:.1f}s "
@@ -518,7 +523,7 @@ def watch_list(db: DbOption = None, as_json: JsonOption = False) -> None:
 
     rows = summary(engine_for(db))
     if as_json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print_json(rows)
         return
     table = Table(title="watchlist")
     for col in ("id", "name", "aliases", "phones", "named in", "phone in"):
@@ -574,8 +579,8 @@ def fetch(
                                  progress=lambda url, n, total: bar.update(task, completed=n,
                                                                            description=escape(url[:60])))
     if as_json:
-        print(json.dumps({"stored": report.stored, "unchanged": report.unchanged,
-                          "failed": [{"url": e.url, "reason": e.reason} for e in report.failed]}, indent=2))
+        print_json({"stored": report.stored, "unchanged": report.unchanged,
+                    "failed": [{"url": e.url, "reason": e.reason} for e in report.failed]})
     else:
         for url in report.stored:
             console.print(f"[green]stored[/] {escape(url)}")
@@ -624,9 +629,8 @@ def outlets_list(
 
     rows = [o for o in load_outlets(engine_for(db)) if source is None or o.source == source]
     if as_json:
-        print(json.dumps([{"domain": o.domain, "name": o.name, "lang": o.lang, "country": o.country,
-                           "source": o.source, "aliases": list(o.aliases), "evidence": o.evidence} for o in rows],
-                         ensure_ascii=False, indent=2))
+        print_json([{"domain": o.domain, "name": o.name, "lang": o.lang, "country": o.country,
+                     "source": o.source, "aliases": list(o.aliases), "evidence": o.evidence} for o in rows])
         return
     table = Table(title=f"outlets ({len(rows):,})")
     for col in ("domain", "name", "lang", "country", "source"):
@@ -649,9 +653,9 @@ def outlets_check(
     index = OutletIndex(load_outlets(engine_for(db)))
     found = {d: match_domain(d, index) for d in domains}
     if as_json:
-        print(json.dumps({d: m and {"domain": m.domain, "outlet": m.outlet.domain, "also": list(m.also),
-                                    "method": m.method, "score": m.score, "detail": m.detail}
-                          for d, m in found.items()}, ensure_ascii=False, indent=2))
+        print_json({d: m and {"domain": m.domain, "outlet": m.outlet.domain, "also": list(m.also),
+                              "method": m.method, "score": m.score, "detail": m.detail}
+                    for d, m in found.items()})
         return
     for d, m in found.items():
         if m is None:
@@ -672,8 +676,7 @@ def lookalikes(db: DbOption = None, as_json: JsonOption = False) -> None:
     engine = engine_for(db)
     rows, shared = impersonations(engine), shared_trackers(engine)
     if as_json:
-        print(json.dumps({"lookalikes": [asdict(r) for r in rows], "shared_trackers": [asdict(t) for t in shared]},
-                         ensure_ascii=False, indent=2))
+        print_json({"lookalikes": [asdict(r) for r in rows], "shared_trackers": [asdict(t) for t in shared]})
         return
     table = Table(title=f"look-alike domains ({len(rows):,})")
     for col in ("domain", "imitates", "method", "score", "messages", "pages", "detail"):
