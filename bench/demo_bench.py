@@ -10,7 +10,6 @@ written, checks that truth.json counts the requested size, and rewrites the
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import resource
@@ -22,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from readme_section import write_section  # noqa: E402
+from readme_section import corpus_bench  # noqa: E402
 
 TARGET_SECONDS = 60
 
@@ -61,15 +60,7 @@ def section(fig: dict) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--messages", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=2025)
-    parser.add_argument("--no-readme", action="store_true")
-    args = parser.parse_args()
-    fig = run(args.messages, args.seed)
-    print(json.dumps(fig, indent=2))
-    if not args.no_readme:
-        write_section("Demo generator", section(fig))
+    fig = corpus_bench(__doc__, "Demo generator", run, section)
     return 0 if _met(fig) else 1
 
 

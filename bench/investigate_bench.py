@@ -12,7 +12,6 @@ truth.json, and rewrites the "Investigate" section of bench/README.md.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -24,7 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from readme_section import write_section  # noqa: E402
+from readme_section import corpus_bench  # noqa: E402
 
 TARGET_SECONDS = 300
 TARGET_BYTES = 4 * 1024**3
@@ -121,15 +120,7 @@ def section(fig: dict) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--messages", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=2025)
-    parser.add_argument("--no-readme", action="store_true")
-    args = parser.parse_args()
-    fig = run(args.messages, args.seed)
-    print(json.dumps(fig, indent=2, default=str))
-    if not args.no_readme:
-        write_section("Investigate", section(fig))
+    corpus_bench(__doc__, "Investigate", run, section)
 
 
 if __name__ == "__main__":
