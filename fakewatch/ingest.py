@@ -8,8 +8,10 @@ import json
 import marshal
 import multiprocessing
 import pickle
+import queue
 import shutil
 import tempfile
+import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +32,7 @@ from fakewatch.store.tables.core import accounts, chats, entities, inputs, media
 
 BATCH = 5000  # messages per INSERT
 CHUNK = 1000  # records a reader hands over at a time
+QUEUED_CHUNKS = 16  # chunks read from the reader process ahead of the writer (~10 MB)
 PARALLEL_MIN_BYTES = 4 * 1024**2  # files this large are read in a forked second process (tens of ms to start)
 MAX_ZIP_MEMBERS = 200_000
 MAX_ZIP_BYTES = 20 * 1024**3
@@ -126,7 +129,7 @@ def ingest(
     `options` (all optional): `format` (a source NAME, instead of detecting it),
     `chat`, `date_order`, `tz` (WhatsApp), `map`, `platform` (tables),
     `parallel` (True/False: read in a separate process; default: for files of
-    PARALLEL_MIN_BYTES and more).
+    PARALLEL_MIN_BYTES and more)).
     """
     report = IngestReport()
     workdir = Path(tempfile.mkdtemp(prefix="fakewatch-"))
@@ -350,9 +353,11 @@ def _send(out: Connection, chunk: list[Any]) -> None:
 def _from_process(source: ModuleType, ctx: ReadContext, input_id: int, dialect: Any) -> Iterator[list[Any]]:
     """`_prepared`, run in a child process so that parsing and storing use two cores.
 
-    The pipe's small buffer keeps the reader at most a few chunks ahead: memory
-    stays bounded. The store is written only here, in the parent, inside the
-    file's transaction, so atomicity is unchanged.
+    A thread drains the pipe into a short queue while the store works (the pipe
+    itself holds only 64 KB, less than a chunk, so without it the reader would
+    wait for every batch to be written); memory stays bounded by the queue. The
+    store is written only here, in the parent, inside the file's transaction, so
+    atomicity is unchanged.
     """
     # fork: the child needs no re-import of the caller's main module (spawn would, and breaks unguarded
     # scripts); it touches nothing inherited but the file it reads, and leaves through os._exit.
@@ -362,12 +367,15 @@ def _from_process(source: ModuleType, ctx: ReadContext, input_id: int, dialect: 
                             name="fakewatch-reader", daemon=True)
     child.start()
     send.close()
+    received: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED_CHUNKS)
+    stop = threading.Event()
+    drain = threading.Thread(target=_drain, args=(receive, received, stop), name="fakewatch-drain", daemon=True)
+    drain.start()
     try:
         while True:
-            try:
-                data = receive.recv_bytes()
-            except EOFError:
-                raise ReadError(ctx.shown or ctx.path, "reading", "the reader process ended unexpectedly") from None
+            data = received.get()
+            if data is None:
+                raise ReadError(ctx.shown or ctx.path, "reading", "the reader process ended unexpectedly")
             if data[:1] == b"M":
                 yield marshal.loads(memoryview(data)[1:])
                 continue
@@ -380,10 +388,29 @@ def _from_process(source: ModuleType, ctx: ReadContext, input_id: int, dialect: 
                 raise item
             yield [item]
     finally:
-        receive.close()
+        stop.set()
         if child.is_alive():
             child.terminate()
+        drain.join()
+        receive.close()
         child.join()
+
+
+def _drain(receive: Connection, received: queue.Queue[bytes | None], stop: threading.Event) -> None:
+    """Move the reader's messages from the pipe to `received` until it ends (None) or `stop` is set."""
+    while not stop.is_set():
+        try:
+            data: bytes | None = receive.recv_bytes()
+        except (EOFError, OSError):
+            data = None
+        while not stop.is_set():
+            try:
+                received.put(data, timeout=0.1)
+                break
+            except queue.Full:
+                continue
+        if data is None:
+            return
 
 
 class _Writer:

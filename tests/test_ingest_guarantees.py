@@ -1,7 +1,9 @@
 """The ingest guarantees: idempotent, one transaction per file, refusals named, archives unpacked safely."""
 
 import json
+import multiprocessing
 import stat
+import threading
 import zipfile
 from pathlib import Path
 
@@ -66,6 +68,42 @@ def test_failure_mid_file_leaves_the_store_as_before_and_other_files_go_in(fresh
     after = counts(fresh_db)
     assert after["messages"] == before["messages"] + 10 and after["inputs"] == before["inputs"] + 1
     assert after["chats"] == before["chats"] + 1 and after["entities"] == before["entities"] + 10
+
+
+def test_reader_process_dying_refuses_the_file(fresh_db, tmp_path, monkeypatch):
+    import os
+
+    from fakewatch.sources import telegram
+
+    real = telegram.read
+
+    def dies(ctx):
+        for i, record in enumerate(real(ctx)):
+            if i == 3000:  # after whole chunks reached the writer
+                os._exit(3)
+            yield record
+
+    monkeypatch.setattr(telegram, "read", dies)  # the forked reader inherits it
+    before = counts(fresh_db)
+    report = ingest(fresh_db, [export(tmp_path / "a.json", 5000)], options={"parallel": True})
+    (refused,) = report.refused
+    assert "ended unexpectedly" in refused.problem and counts(fresh_db) == before
+    assert not [t for t in threading.enumerate() if t.name == "fakewatch-drain"]
+
+
+def test_writer_failing_while_the_reader_is_ahead_stops_both(fresh_db, tmp_path, monkeypatch):
+    from fakewatch import ingest as ingest_module
+
+    def fails(self):
+        raise ValueError("disk says no")
+
+    monkeypatch.setattr(ingest_module._Writer, "flush", fails)
+    path = export(tmp_path / "a.json", (ingest_module.QUEUED_CHUNKS + 10) * ingest_module.CHUNK)  # fills the queue
+    report = ingest(fresh_db, [path], options={"parallel": True})
+    (refused,) = report.refused
+    assert "disk says no" in refused.problem and counts(fresh_db)["messages"] == 0
+    assert not [t for t in threading.enumerate() if t.name == "fakewatch-drain"]
+    assert not multiprocessing.active_children()
 
 
 def test_reader_process_gives_the_same_store(tmp_path):
