@@ -27,8 +27,8 @@ from sqlalchemy import Engine, LargeBinary, Text, and_, bindparam, cast, func, s
 from fakewatch import sources
 from fakewatch.model import Chat, Message
 from fakewatch.sources import ReadContext, ReadError
-from fakewatch.store import insert_ignore
-from fakewatch.store.tables.core import accounts, chats, entities, inputs, media, messages
+from fakewatch.store import insert_ignore, raw
+from fakewatch.store.tables.core import accounts, chats, entities, inputs, media, messages, raw_blocks
 
 BATCH = 5000  # messages per INSERT
 CHUNK = 1000  # records a reader hands over at a time
@@ -221,10 +221,13 @@ def ingest_file(
 Prepared = tuple[tuple[str, str, str], tuple[Any, ...], tuple[str, str, str, Any] | None, list[tuple], list[tuple]]
 
 _MESSAGE_COLUMNS = ("platform", "chat_id", "message_id", "account_id", "sent_at", "kind", "text", "reply_to",
-                    "forwarded_from", "forwarded_from_id", "edited_at", "via_bot", "url", "raw", "input_id")
+                    "forwarded_from", "forwarded_from_id", "edited_at", "via_bot", "url", "raw_block", "raw_index",
+                    "input_id")
+_RAW_BLOCK = _MESSAGE_COLUMNS.index("raw_block")
 _ENTITY_COLUMNS = ("message_pk", "seq", "type", "text", "href")
 _MEDIA_COLUMNS = ("message_pk", "seq", "kind", "path", "stored_path", "mime", "size", "sha256", "file_absent",
                   "width", "height", "duration")
+_NO_RAW = (None, None)
 _ID_CHUNK = 900  # keys per IN (...) query: under SQLite's default limit of 999 bound parameters
 
 
@@ -246,50 +249,66 @@ def _processor(table: Any, column: str, dialect: Any) -> Callable[[Any], Any]:
     return proc
 
 
+@dataclass
+class _RawBlock:
+    """The raw records of a chunk's messages (store/raw.py), block `seq` of the file; it ends its chunk."""
+
+    seq: int
+    data: bytes
+
+
 def _prepared(source: ModuleType, ctx: ReadContext, input_id: int, dialect: Any) -> Iterator[list[Any]]:
-    """The file's records in chunks: Chats as they are, Messages as Prepared rows, other records as they are."""
+    """The file's records in chunks: Chats as they are, Messages as Prepared rows followed by the
+    _RawBlock of their raw records, other records as they are."""
     time_value = _processor(messages, "sent_at", dialect)
     flag_value = _processor(media, "file_absent", dialect)
     as_bytes = _utf8_columns(dialect)
     accounts_sent: set[str] = set()  # an account row goes out with the first message of the account only
     chunk: list[Any] = []
+    records: list[bytes] = []
+    seq = 0
     for record in source.read(ctx):
         if type(record) is Message:
-            record = _prepare(record, input_id, time_value, flag_value, as_bytes, accounts_sent)
+            place = _NO_RAW
+            if record.raw is not None:
+                place = (seq, len(records))
+                records.append(_encode_raw(record.raw))
+            record = _prepare(record, input_id, place, time_value, flag_value, as_bytes, accounts_sent)
         chunk.append(record)
         if len(chunk) >= CHUNK:
+            if records:
+                chunk.append(_RawBlock(seq, raw.pack(records)))
+                seq, records = seq + 1, []
             yield chunk
             chunk = []
+    if records:
+        chunk.append(_RawBlock(seq, raw.pack(records)))
     if chunk:
         yield chunk
 
 
 def _utf8_columns(dialect: Any) -> bool:
-    """Whether `text` and `raw` travel as UTF-8 bytes (SQLite: stored through CAST(? AS TEXT)).
+    """Whether `text` travels as UTF-8 bytes (SQLite: stored through CAST(? AS TEXT)).
 
-    They are most of a message's bytes; as bytes they skip a decode into Python
-    strings in the writer and the driver's encode back to UTF-8.
+    It is most of a row's bytes; as bytes it skips a decode into a Python string
+    in the writer and the driver's encode back to UTF-8.
     """
     return dialect.name == "sqlite"
 
 
-def _prepare(m: Message, input_id: int, time_value: Callable, flag_value: Callable, as_bytes: bool,
-             accounts_sent: set[str]) -> Prepared:
-    """A message as driver-ready rows (its account row only if not in `accounts_sent`, which it joins)."""
+def _prepare(m: Message, input_id: int, raw_place: tuple[int | None, int | None], time_value: Callable,
+             flag_value: Callable, as_bytes: bool, accounts_sent: set[str]) -> Prepared:
+    """A message as driver-ready rows (its account row only if not in `accounts_sent`, which it joins);
+    `raw_place` is (block, line) of its raw record."""
     sent = m.sent_at
     if sent.tzinfo is not timezone.utc:
         sent = sent.astimezone(timezone.utc)
     sent = sent.replace(tzinfo=None)
     edited = m.edited_at.astimezone(timezone.utc).replace(tzinfo=None) if m.edited_at else None
-    if as_bytes:
-        text: Any = m.text.encode("utf-8")
-        raw: Any = None if m.raw is None else _encode_raw(m.raw)
-    else:
-        text = m.text
-        raw = None if m.raw is None else _encode_raw(m.raw).decode("utf-8")
+    text: Any = m.text.encode("utf-8") if as_bytes else m.text
     key = (m.platform, m.chat_id, m.message_id)
     row = (*key, m.account_id, time_value(sent), m.kind, text, m.reply_to, m.forwarded_from, m.forwarded_from_id,
-           None if edited is None else time_value(edited), m.via_bot, m.url, raw, input_id)
+           None if edited is None else time_value(edited), m.via_bot, m.url, *raw_place, input_id)
     account = None
     if m.account_id and m.account_id not in accounts_sent:
         accounts_sent.add(m.account_id)
@@ -426,13 +445,14 @@ class _Writer:
         self.engine, self.conn, self.input_id, self.source = engine, conn, input_id, source
         self.pending: dict[tuple[str, str, str], Prepared] = {}
         self.others: list[Any] = []  # records of the source's own kind, handed to its `store`
+        self.blocks: dict[int, bytes] = {}  # raw blocks of the pending messages, by seq
         self.chats_seen: set[tuple[str, str]] = set()
         self.chats_known: set[tuple[str, str]] = set()  # chats the store held messages of before this file
         self.accounts_seen: set[str] = set()
         self.read = 0
         self.added = 0
         self.insert_messages = _BulkInsert(engine, messages, ["platform", "chat_id", "message_id"], _MESSAGE_COLUMNS,
-                                           ("text", "raw") if _utf8_columns(engine.dialect) else ())
+                                           ("text",) if _utf8_columns(engine.dialect) else ())
         self.insert_entities = _BulkInsert(engine, entities, ["message_pk", "seq"], _ENTITY_COLUMNS)
         self.insert_media = _BulkInsert(engine, media, ["message_pk", "seq"], _MEDIA_COLUMNS)
         self.insert_accounts = insert_ignore(engine, accounts, ["id"])
@@ -447,6 +467,8 @@ class _Writer:
                 if key not in pending:  # the first of repeats wins, as it does across batches
                     pending[key] = record
                 self.read += 1
+            elif type(record) is _RawBlock:
+                self.blocks[record.seq] = record.data
             elif isinstance(record, Chat):
                 self.chat(record)
             else:
@@ -478,14 +500,18 @@ class _Writer:
             self.others = []
         if not self.pending:
             return
-        batch = self.pending
-        self.pending = {}
+        batch, blocks = self.pending, self.blocks
+        self.pending, self.blocks = {}, {}
         self._accounts(batch.values())
         known = [k for k in batch if k[:2] in self.chats_known] if self.chats_known else []
         existing = self._existing(known) if known else set()
         new = [p for k, p in batch.items() if k not in existing] if existing else list(batch.values())
         if not new:
             return
+        used = {p[1][_RAW_BLOCK] for p in new}  # a re-read export keeps the records of its new messages only
+        kept = [{"input_id": self.input_id, "seq": seq, "data": data} for seq, data in blocks.items() if seq in used]
+        if kept:
+            self.conn.execute(raw_blocks.insert(), kept)
         # ON CONFLICT DO NOTHING covers a message repeated within this file (in a later batch) and a
         # concurrent writer; the row count says how many really went in.
         top = select(func.max(messages.c.id))

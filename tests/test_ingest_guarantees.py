@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from fakewatch.cli import app
-from fakewatch.ingest import BATCH, ingest
-from fakewatch.store.tables.core import accounts, chats, entities, inputs, messages
+from fakewatch.ingest import BATCH, CHUNK, ingest
+from fakewatch.store.raw import raw_record
+from fakewatch.store.tables.core import accounts, chats, entities, inputs, messages, raw_blocks
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -116,8 +117,9 @@ def test_reader_process_gives_the_same_store(tmp_path):
         report = ingest(engine, [path], options={"parallel": parallel})
         assert report.added == 1200 and not report.refused
         with engine.connect() as conn:
-            stores.append(conn.execute(select(messages.c.message_id, messages.c.sent_at, messages.c.raw)
-                                       .order_by(messages.c.id)).all())
+            rows = conn.execute(select(messages.c.id, messages.c.message_id, messages.c.sent_at)
+                                .order_by(messages.c.id)).all()
+            stores.append([(*row[1:], raw_record(conn, row.id)) for row in rows])
     assert stores[0] == stores[1]
 
 
@@ -196,11 +198,25 @@ def test_message_repeated_in_a_later_batch_keeps_entities_on_the_right_rows(fres
     assert first == "hi https://x.kz/1"  # the first of the repeats is kept
 
 
-def test_text_and_raw_are_stored_as_text(fresh_db, tmp_path):
-    ingest(fresh_db, [export(tmp_path / "a.json", 2)])
+def test_text_is_stored_as_text_and_the_raw_record_comes_back_whole(fresh_db, tmp_path):
+    path = export(tmp_path / "a.json", 2)
+    ingest(fresh_db, [path])
     with fresh_db.connect() as conn:
-        text, raw, kinds = conn.exec_driver_sql("SELECT text, raw, typeof(text) || typeof(raw) FROM messages").first()
-    assert kinds == "texttext" and text == "hi https://x.kz/1" and json.loads(raw)["id"] == 1
+        pk, text, kind = conn.exec_driver_sql("SELECT id, text, typeof(text) FROM messages ORDER BY id").first()
+        assert kind == "text" and text == "hi https://x.kz/1"
+        assert raw_record(conn, pk) == json.loads(path.read_text())["messages"][0]
+
+
+def test_raw_records_are_kept_once_per_message(fresh_db, tmp_path):
+    n = 2 * CHUNK + 10
+    ingest(fresh_db, [export(tmp_path / "a.json", n)], options={"parallel": True})
+    ingest(fresh_db, [export(tmp_path / "b.json", n)])  # the same messages under another name: no new records
+    ingest(fresh_db, [export(tmp_path / "c.json", n + 5)])  # a grown export: records of the five new messages
+    with fresh_db.connect() as conn:
+        blocks = conn.execute(select(raw_blocks.c.input_id, raw_blocks.c.seq)).all()
+        assert blocks == [(1, 0), (1, 1), (1, 2), (3, 2)]
+        last = conn.execute(select(func.max(messages.c.id))).scalar()
+        assert raw_record(conn, last)["id"] == n + 5 and raw_record(conn, last - 5)["id"] == n
 
 
 def test_lone_surrogate_escape_is_refused_with_byte_offset(fresh_db, tmp_path):

@@ -1,4 +1,4 @@
-"""Tables written by ingest: inputs, chats, accounts, messages and what the exports say about them.
+"""Tables written by ingest: inputs, chats, accounts, messages, their raw records and what the exports say.
 
 Downstream stages key on `messages.id` (an integer surrogate) for speed; the
 contract identity `(platform, chat_id, message_id)` is unique.
@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -75,9 +76,18 @@ messages = Table(
     Column("edited_at", DateTime),
     Column("via_bot", String(255)),
     Column("url", Text),
-    Column("raw", Text),  # the record as read (JSON), evidence
+    Column("raw_block", Integer),  # the record as read, evidence: line raw_index of raw_blocks (input_id, raw_block)
+    Column("raw_index", Integer),
     Column("input_id", Integer, ForeignKey("inputs.id"), nullable=False),
     UniqueConstraint("platform", "chat_id", "message_id", name="uq_messages_identity"),
+)
+
+raw_blocks = Table(
+    "raw_blocks",
+    metadata,
+    Column("input_id", Integer, ForeignKey("inputs.id"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("data", LargeBinary, nullable=False),  # store/raw.py: zstd of the records, one JSON per line
 )
 
 entities = Table(
