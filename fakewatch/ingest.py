@@ -272,7 +272,7 @@ def _prepared(source: ModuleType, ctx: ReadContext, input_id: int, dialect: Any)
             place = _NO_RAW
             if record.raw is not None:
                 place = (seq, len(records))
-                records.append(_encode_raw(record.raw))
+                records.append(record.raw_json or _encode_raw(record.raw))
             record = _prepare(record, input_id, place, time_value, flag_value, as_bytes, accounts_sent)
         chunk.append(record)
         if len(chunk) >= CHUNK:

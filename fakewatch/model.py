@@ -59,6 +59,7 @@ class Message:
     via_bot: str | None = None
     url: str | None = None  # the post's own URL, where a table source has one
     raw: dict[str, Any] | None = None  # the record as read, kept as evidence
+    raw_json: bytes | None = None  # its JSON text as the file has it, where the source cut it out whole
     entities: list[Entity] = field(default_factory=list)
     media: list[Media] = field(default_factory=list)
 

@@ -66,7 +66,7 @@ def _flat(obj: dict[str, Any], indent: int) -> str:
     return "{\n" + ",\n".join([f'{inner}"{k}": {_scalar(v)}' for k, v in obj.items()]) + "\n" + " " * indent + "}"
 
 
-def _message_json(msg: dict[str, Any], indent: int) -> str:
+def message_json(msg: dict[str, Any], indent: int) -> str:
     """`_dump` for one message, unrolled for its known shape (scalars, and lists of strings or flat objects)."""
     inner = " " * (indent + 1)
     deeper = " " * (indent + 2)
@@ -238,7 +238,7 @@ class TelegramWriter:
         item_pad = "\n" + " " * (indent + 2)
         first = True
         for post in posts:
-            text = self._plain(post, indent + 2) or _message_json(self.message(post, export_dir), indent + 2)
+            text = self._plain(post, indent + 2) or message_json(self.message(post, export_dir), indent + 2)
             out.write(("" if first else ",") + item_pad + text)
             first = False
         out.write(("\n" + pad if not first else "") + "]\n" + " " * indent + "}")
