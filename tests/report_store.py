@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import orjson
 from sqlalchemy import Engine, insert
 
+from fakewatch.store.raw import pack
 from fakewatch.store.tables import core, detect, enrich
 
 T0 = datetime(2025, 4, 18, 6, 0)
@@ -39,6 +41,12 @@ def build(engine: Engine) -> dict[str, list[int]]:
             rows.append({"id": 100 + i, "platform": "telegram", "chat_id": str(100 + i % 5), "message_id": str(900 + i),
                          "account_id": REGULARS[i % 10], "sent_at": T0 + timedelta(hours=i), "kind": "message",
                          "text": f"обычное сообщение {i}", "input_id": 1})
+        # the campaign's records as the export had them (hostile names and text included), as ingest keeps them
+        records = [orjson.dumps({"id": 500 + i, "type": "message", "from": HTML_NAME, "from_id": BOTS[i % 4][9:],
+                                 "text": rows[i]["text"]}) for i in range(12)]
+        conn.execute(insert(core.raw_blocks), [{"input_id": 1, "seq": 0, "data": pack(records)}])
+        for i, row in enumerate(rows):
+            row.update(raw_block=0 if i < 12 else None, raw_index=i if i < 12 else None)
         conn.execute(insert(core.messages), rows)
         campaign = list(range(1, 13))
         conn.execute(insert(enrich.phones), [{"message_pk": pk, "e164": PHONE, "region": "KZ", "line_type": "mobile",

@@ -40,6 +40,9 @@ def test_api_shows_what_the_campaign_page_shows(client, bearer):
     assert len(msgs) == 5 and msgs[0]["pk"] == 1
     context = client.get("/api/messages/9?around=2", headers=bearer).json()  # chat 100: pks 1 and 100 before it
     assert [m["pk"] for m in context["before"]] and context["campaigns"] == ["C1"]
+    assert context["input"]["path"] == "chats/result.json" and context["input"]["sha256"] == "ab" * 32
+    assert context["record"]["id"] == 508 and SCRIPT in context["record"]["text"]  # the record as exported
+    assert client.get("/api/messages/100", headers=bearer).json()["record"] is None  # none was kept
     account = client.get(f"/api/accounts/{BOTS[0]}", headers=bearer).json()
     assert account["campaign_rows"][0]["code"] == "C1" and account["name"] == HTML_NAME
     chat = client.get("/api/chats/telegram:100", headers=bearer).json()
@@ -165,3 +168,11 @@ def test_search_index_catches_up_with_new_messages(client, bearer, store):
                                               text="квазиуникальное слово", input_id=1))
     [found] = client.get("/api/search?q=квазиуникальное", headers=bearer).json()
     assert found["message_id"] == "77777"
+
+
+def test_message_page_shows_the_record_as_evidence_escaped(client):
+    login(client, "ana")
+    page = client.get("/messages/1").text
+    assert "The record as the file had it" in page and "&#34;id&#34;: 500" in page and "ab" * 32 in page
+    assert SCRIPT not in page and HTML_NAME not in page
+    assert "No record of this message was kept" in client.get("/messages/100").text

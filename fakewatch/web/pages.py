@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
 from typing import Annotated
 
@@ -214,7 +215,9 @@ def chat_page(request: Request, key: str, _user: Analyst, offset: Annotated[int,
 
 @router.get("/messages/{pk}")
 def message_page(request: Request, pk: int, _user: Analyst):
-    return render(request, "message.html", m=queries.message_context(context(request).engine, pk, around=10))
+    m = queries.message_context(context(request).engine, pk, around=10)
+    record = None if m["record"] is None else json.dumps(m["record"], ensure_ascii=False, indent=1)
+    return render(request, "message.html", m=m, record=record)
 
 
 @router.get("/search")

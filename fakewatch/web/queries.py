@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, and_, func, select
 
 from fakewatch.media.evidence import campaign_media
+from fakewatch.store.raw import raw_record
 from fakewatch.store.tables.campaigns import campaign_accounts, campaign_clusters, campaign_evidence, \
     campaign_messages, campaigns
 from fakewatch.store.tables.core import accounts, chats, inputs, messages
@@ -150,7 +151,8 @@ def campaign_messages_page(engine: Engine, code: str, *, limit: int = 50, offset
 
 
 def message_context(engine: Engine, pk: int, around: int = CONTEXT) -> dict:
-    """A message and the `around` messages before and after it in its chat."""
+    """A message and the `around` messages before and after it in its chat, with its evidence: the input
+    file it was read from (path, SHA-256) and its record as that file had it."""
     with engine.connect() as conn:
         msg = conn.execute(select(*message_columns()).select_from(message_join())
                            .where(messages.c.id == pk)).mappings().first()
@@ -169,7 +171,12 @@ def message_context(engine: Engine, pk: int, around: int = CONTEXT) -> dict:
         campaigns_of = [r["code"] for r in _rows(conn, select(campaigns.c.code).join(
             campaign_messages, campaign_messages.c.campaign_id == campaigns.c.id)
             .where(campaign_messages.c.message_pk == pk))]
-    return {"message": dict(msg), "before": before[::-1], "after": after, "campaigns": campaigns_of}
+        source = conn.execute(select(inputs.c.path, inputs.c.sha256, inputs.c.format, inputs.c.ingested_at)
+                              .join(messages, messages.c.input_id == inputs.c.id)
+                              .where(messages.c.id == pk)).mappings().first()
+        record = raw_record(conn, pk)
+    return {"message": dict(msg), "before": before[::-1], "after": after, "campaigns": campaigns_of,
+            "input": dict(source) if source else None, "record": record}
 
 
 def account(engine: Engine, account_id: str, *, limit: int = 50, offset: int = 0) -> dict:

@@ -28,11 +28,20 @@ class Message(Open):
     url: str | None
 
 
+class InputFile(Open):
+    path: str
+    sha256: str
+    format: str
+    ingested_at: datetime
+
+
 class MessageContext(Open):
     message: Message
     before: list[Message]
     after: list[Message]
     campaigns: list[str]
+    input: InputFile | None
+    record: dict[str, Any] | None  # the message's record as the input file had it (evidence)
 
 
 class CampaignSummary(Open):
