@@ -136,6 +136,14 @@ def test_account_age_uses_corpus_quantile():
     assert ev is not None and ev.data["new_accounts"] == ["telegram:user100"] and ev.message_pks == [1]
 
 
+def test_a_campaign_spreading_a_lookalike_page_is_titled_by_it():
+    corpus = scenario()
+    (c,) = [d for d in assemble(corpus) if d.reported]
+    corpus.domains = {pk: ["shyndyk-kz.info"] for pk in c.pks}  # now every message links the page
+    (c,) = [d for d in assemble(corpus) if d.reported]
+    assert c.title.startswith("shyndyk-kz.info (look-alike of shyndyk.kz): Все на марш!")
+
+
 def test_title_is_first_sentence_without_urls():
     assert title("Срочно! https://evil.example/x Все на площадь") == "Срочно!"
     long = "слово " * 40

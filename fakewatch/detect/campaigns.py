@@ -69,6 +69,7 @@ MIN_PARTICIPATION = 2  # campaign messages that make an account one of the campa
 SEEDERS_KEPT = 10
 QUOTE_OWN_WORDS = 2  # words of its own (4+ letters) around a quotation that make a message commentary
 TITLE_CHARS = 90
+LINK_TITLE_SHARE = 0.5  # a campaign whose messages link one look-alike domain this often is titled by it
 VIDEO_KINDS = frozenset({"video_file", "video_message", "animation", "video"})
 Progress = Callable[[str, int, int | None], None]
 
@@ -446,7 +447,7 @@ def describe(corpus: Corpus, measure: _Measure, draft: Draft) -> None:
     clusters = [corpus.clusters[cid] for cid in draft.clusters]
     inside = set(draft.pks)
     biggest = max(clusters, key=lambda c: (c.kind == "text", sum(pk in inside for pk in c.members)))
-    draft.title = title(corpus.texts.get(biggest.representative_pk or -1, "")) or f"{biggest.kind} {biggest.key}"[:TITLE_CHARS]
+    summary = title(corpus.texts.get(biggest.representative_pk or -1, "")) or f"{biggest.kind} {biggest.key}"[:TITLE_CHARS]
 
     account_msgs = Counter(m.account for m in msgs if m.account)
     accounts = [a for a, _ in account_msgs.most_common()]
@@ -474,6 +475,11 @@ def describe(corpus: Corpus, measure: _Measure, draft: Draft) -> None:
     specific = sorted(d for d, n in linked.items() if d not in corpus.lookalikes and n >= 2
                       and n >= SPECIFIC_SHARE * corpus.key_totals.get(("domain", d), n))
     impersonates = sorted({corpus.lookalikes[d]["outlet"] for d in fake})
+    spread = max(fake, key=lambda d: linked[d], default=None)
+    if spread is not None and linked[spread] >= LINK_TITLE_SHARE * len(msgs):
+        # most of the campaign spreads one look-alike page: its text is a caption, the link says what it is
+        summary = f"{spread} (look-alike of {corpus.lookalikes[spread]['outlet']}): {summary}"
+    draft.title = summary
 
     waves = sorted((dict(w, cluster_id=cid) for cid in draft.clusters for w in corpus.waves.get(cid, ())),
                    key=lambda w: w["start"])
