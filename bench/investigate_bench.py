@@ -116,7 +116,10 @@ def section(fig: dict) -> str:
             f" {fig['cores']} cores shared with other work (load average {fig['load']:.1f} at the end).\n\n"
             f"| wall time | peak memory (all processes) | target (5 min, 4 GB) |\n| --- | --- | --- |\n"
             f"| {fig['seconds']:.0f} s | {fig['peak_bytes'] / 1024**3:.2f} GB | {'met' if ok else 'MISSED'} |\n\n"
-            f"Stages: {stages}.\n\nEval: {fig['eval']}\n")
+            f"Stages: {stages}.\n\nEval: {fig['eval']}\n\n"
+            "The corpus is generated without media files (the demo's default sink), so the deepfake-video "
+            "campaign has only its short captions to be found by; `fakewatch demo` and the accuracy test write the "
+            "real campaign media, where it is found (recall 0.98-0.99 at 2,500 messages).\n")
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ sampled from the store: half are texts of reported campaign messages, half
 ordinary chatter. A Lua hook collects p50/p95/p99 latency. Target: p95 < 50 ms.
 Prints the figures and rewrites the "Web" section of bench/README.md.
 
-    python bench/serve_bench.py [--messages N] [--seed S] [--requests N] [--seconds S] [--clients C] [--workers W]
+    python bench/serve_bench.py [--messages N] [--seed S] [--seconds S] [--clients C] [--workers W]
                                 [--no-readme]
 """
 
@@ -41,17 +41,12 @@ from readme_section import write_section  # noqa: E402
 
 LUA = r"""
 local bodies = {%s}
-local counter, limit = 0, %d
+local counter = 0
 function setup(thread) thread:set("id", tostring(math.random(1, 1000000))) end
 function init(args) counter = math.random(1, #bodies) end
 function request()
   counter = counter + 1
   return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, bodies[(counter %% #bodies) + 1])
-end
-local done_here = 0
-function response(status, headers, body)
-  done_here = done_here + 1
-  if done_here >= limit then wrk.thread:stop() end
 end
 function done(summary, latency, requests)
   io.write(string.format('{"requests": %%d, "seconds": %%.3f, "errors": %%d, "non2xx": %%d, ' ..
@@ -133,7 +128,7 @@ def _lua_string(text: str) -> str:
     return f"[{level}[{text}]{level}]"
 
 
-def run(messages: int, seed: int, requests: int, seconds: int, clients: int, workers: int) -> dict:
+def run(messages: int, seed: int, seconds: int, clients: int, workers: int) -> dict:
     url, built = store(messages, seed)
     fake, plain = samples(url, seed)
     planted, benign = truth_texts(url, corpus(messages, seed), seed)
@@ -163,7 +158,7 @@ def run(messages: int, seed: int, requests: int, seconds: int, clients: int, wor
                                       .json()["verdict"])
         bodies = [json.dumps({"text": t}, ensure_ascii=False) for pair in zip(fake, plain) for t in pair]
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False, encoding="utf-8") as script:
-            script.write(LUA % (",".join(_lua_string(b) for b in bodies), max(1, requests // THREADS)))
+            script.write(LUA % ",".join(_lua_string(b) for b in bodies))
         busy = os.getloadavg()[0]  # the machine is shared: say how busy it was
         proc = subprocess.run(["wrk", f"-t{THREADS}", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s", "-s", script.name,
                                f"{base}/api/check"], capture_output=True, text=True, check=True)
@@ -212,14 +207,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--requests", type=int, default=20_000)
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="fakewatch serve --workers (default: one per core)")
     parser.add_argument("--no-readme", action="store_true")
     args = parser.parse_args()
-    fig = run(args.messages, args.seed, args.requests, args.seconds, args.clients, args.workers)
+    fig = run(args.messages, args.seed, args.seconds, args.clients, args.workers)
     print(json.dumps(fig, indent=2))
     if not args.no_readme:
         write_section("Web", section(fig))
