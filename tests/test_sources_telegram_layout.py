@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fakewatch.demo.writers import message_json
-from fakewatch.model import Message
+from fakewatch.demo.writers import message_json, telegram_json
+from fakewatch.model import Chat, Message
 from fakewatch.sources import ReadContext, ReadError, telegram, telegram_layout
 
 # Hostile text: braces, quotes, backslashes, newlines and the exporter's own closing-line shape inside strings.
@@ -30,9 +30,16 @@ def telegram_layout_file(path: Path, messages: list[dict], *, tail: str = "\n ]\
     return path
 
 
+def off_layout(self):
+    """Walk.items for a file that leaves the layout at once: read by the streaming parser only."""
+    raise telegram_layout.OffLayout
+    yield
+
+
 def read(path: Path, *, streamed: bool = False, monkeypatch=None) -> tuple[list[Message], list[str]]:
+    """The messages of `path` and the notes raised; `streamed` reads it with the streaming parser only."""
     if streamed:
-        monkeypatch.setattr(telegram_layout, "items", lambda fh: telegram_layout._streamed(fh))
+        monkeypatch.setattr(telegram_layout.Walk, "items", off_layout)
     ctx = ReadContext(path=path, root=path.parent, shown=path)
     try:
         return [r for r in telegram.read(ctx) if isinstance(r, Message)], ctx.notes
@@ -42,7 +49,8 @@ def read(path: Path, *, streamed: bool = False, monkeypatch=None) -> tuple[list[
 
 
 def same(a: list[Message], b: list[Message]) -> bool:
-    strip = lambda ms: [(m.key, m.text, m.sent_at, m.entities, m.media, m.reply_to, m.raw) for m in ms]  # noqa: E731
+    strip = lambda ms: [(m.key, m.account_id, m.account_name, m.text, m.sent_at, m.entities, m.media, m.reply_to,  # noqa: E731
+                         m.raw) for m in ms]
     return strip(a) == strip(b)
 
 
@@ -51,9 +59,10 @@ def same(a: list[Message], b: list[Message]) -> bool:
 def test_exporter_layout_reads_like_the_streaming_parser_at_any_buffer_size(tmp_path, monkeypatch, messages,
                                                                              read_size):
     path = telegram_layout_file(tmp_path / "result.json", messages)
-    monkeypatch.setattr(telegram_layout, "READ", read_size)
-    monkeypatch.setattr(telegram, "_BUFFER", read_size)
-    fast, notes = read(path)
+    with monkeypatch.context() as patched:
+        patched.setattr(telegram_layout, "READ", read_size)
+        patched.setattr(telegram, "_BUFFER", read_size)
+        fast, notes = read(path)
     slow, slow_notes = read(path, streamed=True, monkeypatch=monkeypatch)
     assert same(fast, slow) and len(fast) == len(messages) and notes == slow_notes
     assert all(m.raw_json is not None and json.loads(m.raw_json) == m.raw for m in fast)  # all cut by the layout
@@ -66,8 +75,9 @@ def test_other_layouts_read_the_same(tmp_path, monkeypatch, messages, indent, re
     path = tmp_path / "result.json"
     path.write_text(json.dumps({"name": "t", "type": "private_group", "id": 42, "messages": messages},
                                indent=indent, ensure_ascii=False))
-    monkeypatch.setattr(telegram_layout, "READ", read_size)
-    fast, _ = read(path)
+    with monkeypatch.context() as patched:
+        patched.setattr(telegram_layout, "READ", read_size)
+        fast, _ = read(path)
     slow, _ = read(path, streamed=True, monkeypatch=monkeypatch)
     assert same(fast, slow) and len(fast) == len(messages)
 
@@ -144,3 +154,55 @@ def test_ingest_keeps_each_record_as_the_file_has_it(fresh_db, tmp_path):
         (block,) = conn.execute(select(raw_blocks.c.data)).scalars()
         assert unpack(block)[1] == ("  " + message_json(messages[1], 2)).strip().replace("\\x01", "\\u0001").encode()
         assert raw_record(conn, 2)["text"] == ["a\x01", {"type": "bold", "text": "b"}]
+
+
+CHAT = st.fixed_dictionaries({"name": TEXT, "type": st.sampled_from(["private_group", "public_channel"]),
+                              "id": st.integers(1, 10**12)})
+
+
+def full_export(path: Path, chats: list[tuple[dict, list[dict]]], left: list[tuple[dict, list[dict]]]) -> Path:
+    """A full-account export laid out as Telegram Desktop writes it (the demo's writer)."""
+    root = {"about": "Here is the data you requested.",
+            "personal_information": {"user_id": 1, "first_name": "A", "phone_number": "+7 701 555 0101"},
+            "contacts": {"about": "c", "list": [{"user_id": 5, "first_name": "B}\n ]", "phone_number": "+7"}]},
+            "chats": {"about": "chats", "list": [dict(head, messages=msgs) for head, msgs in chats]},
+            "left_chats": {"about": "left", "list": [dict(head, messages=msgs) for head, msgs in left]}}
+    path.write_text(telegram_json(root, 0) + "\n", encoding="utf-8")
+    return path
+
+
+def read_all(path: Path) -> tuple[list[Message], set]:
+    ctx = ReadContext(path=path, root=path.parent, shown=path)
+    records = list(telegram.read(ctx))
+    return ([r for r in records if isinstance(r, Message)],
+            {(r.chat_id, r.name, r.type) for r in records if isinstance(r, Chat)})
+
+
+@SETTINGS
+@given(chats=st.lists(st.tuples(CHAT, st.lists(MESSAGE, max_size=4)), max_size=4),
+       left=st.lists(st.tuples(CHAT, st.lists(MESSAGE, max_size=3)), max_size=2),
+       read_size=st.sampled_from([1, 9, 1 << 20]))
+def test_full_account_exports_read_like_the_streaming_parser(tmp_path, monkeypatch, chats, left, read_size):
+    path = full_export(tmp_path / "result.json", chats, left)
+    with monkeypatch.context() as patched:  # hypothesis runs many examples in one test: undo after each
+        patched.setattr(telegram_layout, "READ", read_size)
+        fast, fast_chats = read_all(path)
+        patched.setattr(telegram_layout.Walk, "items", off_layout)
+        slow, slow_chats = read_all(path)
+    assert same(fast, slow) and fast_chats == slow_chats
+    assert len(fast) == sum(len(m) for _, m in chats + left) and all(m.raw_json is not None for m in fast)
+    assert fast_chats == {(str(head["id"]), head["name"], head["type"]) for head, _ in chats + left}
+
+
+def test_full_account_messages_are_named_by_their_own_chat_and_index(tmp_path):
+    good = {"id": 1, "type": "message", "date_unixtime": "1744974000", "text": "a"}
+    path = full_export(tmp_path / "result.json", [({"name": "a", "type": "private_group", "id": 7}, [good, good]),
+                                                  ({"name": "b", "type": "private_group", "id": 8},
+                                                   [good, {"id": 2, "date_unixtime": "99999999999"}])], [])
+    with pytest.raises(ReadError) as exc:
+        read_all(path)
+    assert exc.value.position == "chats.list[1].messages[1].date_unixtime"
+    path.write_text(json.dumps(json.loads(path.read_text())))  # on one line: the streaming parser names it alike
+    with pytest.raises(ReadError) as exc:
+        read_all(path)
+    assert exc.value.position == "chats.list[1].messages[1].date_unixtime"

@@ -61,13 +61,13 @@ def _scalar(value: str | int | None) -> str:
 
 
 def _flat(obj: dict[str, Any], indent: int) -> str:
-    """An object whose values are all scalars (a text part, an entity), laid out like `_dump`."""
+    """An object whose values are all scalars (a text part, an entity), laid out like `telegram_json`."""
     inner = " " * (indent + 1)
     return "{\n" + ",\n".join([f'{inner}"{k}": {_scalar(v)}' for k, v in obj.items()]) + "\n" + " " * indent + "}"
 
 
 def message_json(msg: dict[str, Any], indent: int) -> str:
-    """`_dump` for one message, unrolled for its known shape (scalars, and lists of strings or flat objects)."""
+    """`telegram_json` for one message, unrolled for its known shape (scalars, and lists of strings or flat objects)."""
     inner = " " * (indent + 1)
     deeper = " " * (indent + 2)
     lines = []
@@ -83,7 +83,7 @@ def message_json(msg: dict[str, Any], indent: int) -> str:
     return "{\n" + ",\n".join(lines) + "\n" + " " * indent + "}"
 
 
-def _dump(value: Any, indent: int) -> str:
+def telegram_json(value: Any, indent: int) -> str:
     """JSON the way Telegram Desktop lays it out: one space per level, every container opened."""
     if isinstance(value, str):
         return _jstr(value)
@@ -97,11 +97,11 @@ def _dump(value: Any, indent: int) -> str:
     if isinstance(value, dict):
         if not value:
             return "{}"
-        body = ",\n".join(f"{inner}{_encode(k)}: {_dump(v, indent + 1)}" for k, v in value.items())
+        body = ",\n".join(f"{inner}{_encode(k)}: {telegram_json(v, indent + 1)}" for k, v in value.items())
         return "{\n" + body + "\n" + " " * indent + "}"
     if not value:
         return "[]"
-    return "[\n" + ",\n".join(inner + _dump(v, indent + 1) for v in value) + "\n" + " " * indent + "]"
+    return "[\n" + ",\n".join(inner + telegram_json(v, indent + 1) for v in value) + "\n" + " " * indent + "]"
 
 
 def split_entities(text: str) -> list[str | Span]:
@@ -260,7 +260,7 @@ class TelegramWriter:
                                          "phone_number": phone, "username": "@asel_factcheck",
                                          "bio": "Фактчекер. Проверяю то, что вам пересылают."}}
         with path.open("w", encoding="utf-8", newline="\n") as out:
-            out.write(_dump(head, 0)[:-2] + ",\n")
+            out.write(telegram_json(head, 0)[:-2] + ",\n")
             for key, about, group in (
                     ("chats", "This page lists all chats from this export.", chats),
                     ("left_chats", "This page lists all supergroups and channels the user has left.", left)):

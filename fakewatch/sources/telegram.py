@@ -237,28 +237,50 @@ def _message(msg: Any, chat: Chat, ctx: ReadContext, where: Callable[[int], str]
 def read(ctx: ReadContext) -> Iterator[Record]:
     """Chats and messages of the export, streamed.
 
-    A single-chat export's messages are built by ijson's C backend straight from
-    the file (`items` on `messages.item`) after a short first read of the chat's
-    header fields. A full-account export needs to know which chat each message
-    belongs to, so its events pass through `_Tracker`, which notes chat fields on
-    the way (about half as fast, still streaming).
+    Files laid out as Telegram Desktop writes them are cut at that layout and
+    each message parsed whole (telegram_layout). Any other file, or the part of
+    one that leaves the layout, is read by ijson's streaming parser: a single-chat
+    export's messages straight from the file (`items` on `messages.item`), a
+    full-account export's through `_Tracker`, which notes the chat each belongs to.
     """
     header = _header(ctx)
-    if header is not None:
-        chat = _chat(header, ctx, "root")
+    chat = None if header is None else _chat(header, ctx, "root")
+    if chat is not None:
         yield chat
-        with ctx.path.open("rb") as fh:
-            stream = _FixHexEscapes(fh, ctx)
-            found = telegram_layout.items(stream)
-            yield from _messages(found, lambda: chat, ctx, stream, lambda i: f"messages[{i}]")
-        return
+    done = 0
     with ctx.path.open("rb") as fh:
         stream = _FixHexEscapes(fh, ctx)
+        walk = telegram_layout.Walk(stream, chat, lambda fields, where: _chat(fields, ctx, where))
+        try:
+            for record in _messages(walk.items(), walk.current, ctx, stream, lambda _i: walk.position(),
+                                    walk.pending):
+                done += type(record) is Message
+                yield record
+            yield from walk.pending()
+            return
+        except telegram_layout.OffLayout:
+            pass
+    # read again by the streaming parser, which yields the same messages in the same order: past those given
+    for record in _streamed(ctx, chat):
+        if done and type(record) is Message:
+            done -= 1
+            continue
+        yield record
+
+
+def _streamed(ctx: ReadContext, chat: Chat | None) -> Iterator[Record]:
+    with ctx.path.open("rb") as fh:
+        stream = _FixHexEscapes(fh, ctx)
+        if chat is not None:
+            items = ijson.items(io.BufferedReader(stream, _BUFFER), "messages.item", use_float=True)
+            yield from _messages(((item, None) for item in items), lambda: chat, ctx, stream,
+                                 lambda i: f"messages[{i}]")
+            return
         tracker = _Tracker(ctx)
         events = ijson.parse(io.BufferedReader(stream, _BUFFER), use_float=True)
         items = ijson.items(tracker.follow(events), "messages.item")
-        yield from _messages(((item, None) for item in items), tracker.current, ctx, stream, tracker.position,
-                             tracker.pending)
+        yield from _messages(((item, None) for item in items), tracker.current, ctx, stream,
+                             lambda _i: tracker.position(), tracker.pending)
         yield from tracker.pending()
 
 
@@ -309,7 +331,7 @@ def _header(ctx: ReadContext) -> dict[str, Any] | None:
     raise ctx.fail("root", "no `messages` list and no `chats`: not a Telegram export")
 
 
-class _Tracker:
+class _Tracker(telegram_layout.Place):
     """Passes a full-account export's events through, noting which chat the messages belong to.
 
     Message-level events of every chat list are renamed to `messages.item` so that
@@ -317,13 +339,8 @@ class _Tracker:
     """
 
     def __init__(self, ctx: ReadContext) -> None:
+        super().__init__()
         self.ctx = ctx
-        self.fields: dict[str, Any] = {}
-        self.chat: Chat | None = None
-        self.group = "chats"
-        self.chat_index = -1
-        self.index = -1
-        self.waiting: list[Chat] = []  # chats to yield before the next message (or at the end)
 
     def follow(self, events: Iterator[tuple[str, str, Any]]) -> Iterator[tuple[str, str, Any]]:
         renamed, watched = _RENAMED, _WATCHED
@@ -336,7 +353,7 @@ class _Tracker:
                 if event[1] == "start_map":
                     self.index += 1
                     if self.chat is None:
-                        self.chat = _chat(self.fields, self.ctx, self.position(self.index))
+                        self.chat = _chat(self.fields, self.ctx, self.position())
                         self.waiting.append(self.chat)
                 elif event[1] not in ("map_key", "end_map"):
                     raise self.ctx.fail(self.position(self.index + 1), "expected a message object")
@@ -354,17 +371,6 @@ class _Tracker:
             elif prefix == "messages":
                 raise self.ctx.fail("messages", "a `messages` list beside `chats`: not a Telegram export")
             yield event
-
-    def current(self) -> Chat:
-        assert self.chat is not None
-        return self.chat
-
-    def pending(self) -> Iterator[Chat]:
-        while self.waiting:
-            yield self.waiting.pop(0)
-
-    def position(self, index: int) -> str:
-        return f"{self.group}.list[{self.chat_index}].messages[{index}]"
 
 
 def _chat(fields: dict[str, Any], ctx: ReadContext, where: str) -> Chat:
