@@ -206,3 +206,23 @@ def test_full_account_messages_are_named_by_their_own_chat_and_index(tmp_path):
     with pytest.raises(ReadError) as exc:
         read_all(path)
     assert exc.value.position == "chats.list[1].messages[1].date_unixtime"
+
+
+def test_a_file_with_no_line_breaks_is_not_held_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(telegram_layout, "MAX_VALUE", 1000)
+    monkeypatch.setattr(telegram_layout, "READ", 100)
+    reads = []
+    walk = telegram_layout.Walk(_Counting(b"{" + b"x" * 100_000, reads), None, lambda fields, where: None)
+    with pytest.raises(telegram_layout.OffLayout):
+        list(walk.items())
+    assert len(walk.cursor.buf) <= 1000 + 2 * telegram_layout.READ and sum(reads) < 100_000
+
+
+class _Counting:
+    def __init__(self, data: bytes, reads: list[int]) -> None:
+        self.data, self.reads = data, reads
+
+    def read(self, size: int) -> bytes:
+        out, self.data = self.data[:size], self.data[size:]
+        self.reads.append(len(out))
+        return out

@@ -87,7 +87,7 @@ class _Cursor:
         """An object's key and its colon."""
         self.peek()
         while (match := _KEY.match(self.buf, self.pos)) is None:
-            if self.buf.find(b"\n", self.pos) != -1 or not self._more():
+            if self.buf.find(b"\n", self.pos) != -1 or len(self.buf) - self.pos > MAX_VALUE or not self._more():
                 raise OffLayout
         self.pos = match.end()
         try:
