@@ -129,7 +129,7 @@ def ingest(
     `options` (all optional): `format` (a source NAME, instead of detecting it),
     `chat`, `date_order`, `tz` (WhatsApp), `map`, `platform` (tables),
     `parallel` (True/False: read in a separate process; default: for files of
-    PARALLEL_MIN_BYTES and more)).
+    PARALLEL_MIN_BYTES and more).
     """
     report = IngestReport()
     workdir = Path(tempfile.mkdtemp(prefix="fakewatch-"))
@@ -299,7 +299,7 @@ def _utf8_columns(dialect: Any) -> bool:
 def _prepare(m: Message, input_id: int, raw_place: tuple[int | None, int | None], time_value: Callable,
              flag_value: Callable, as_bytes: bool, accounts_sent: set[str]) -> Prepared:
     """A message as driver-ready rows (its account row only if not in `accounts_sent`, which it joins);
-    `raw_place` is (block, line) of its raw record."""
+    `raw_place` is (block, index in it) of its raw record."""
     sent = m.sent_at
     if sent.tzinfo is not timezone.utc:
         sent = sent.astimezone(timezone.utc)

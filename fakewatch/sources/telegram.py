@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import ijson
-import orjson
 
 from fakewatch.model import Chat, Entity, Media, Message, account_key
 
@@ -306,7 +305,7 @@ def _messages(
             else:
                 last = message.sent_at
             yield message
-    except (ijson.JSONError, orjson.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ijson.JSONError, UnicodeDecodeError) as exc:
         after = f"after {where(index)}" if index >= 0 else "before the first message"
         raise ctx.fail(f"byte {stream.offset} ({after})", f"malformed JSON: {exc}") from None
 
