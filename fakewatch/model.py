@@ -68,5 +68,10 @@ class Message:
         return (self.platform, self.chat_id, self.message_id)
 
 
+def iso(moment: datetime | None) -> str | None:
+    """UTC ISO 8601 with a Z, to the second, as the contract writes times."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
 def account_key(platform: str, native_id: str) -> str:
     return f"{platform}:{native_id}"

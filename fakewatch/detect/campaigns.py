@@ -54,6 +54,7 @@ from sqlalchemy import Engine, delete, func, insert, or_, select
 from fakewatch.detect import scoring, signals
 from fakewatch.detect.signals import Evidence, Money, Msg, Phone
 from fakewatch.detect.techniques import Behaviour, techniques_for
+from fakewatch.model import iso
 
 GROUP_SHARE = 0.5  # a coordination group "owns" a cluster when it posted at least half of it
 SPECIFIC_SHARE = 0.5  # a phone/domain/origin joins clusters when at least half its corpus messages are suspicious
@@ -509,7 +510,7 @@ def describe(corpus: Corpus, measure: _Measure, draft: Draft) -> None:
         "techniques": techniques_for(behaviour),
         "score_parts": draft.parts.as_dict(),
         "targets_detail": {"phones": phone_detail, "persons": person_detail},
-        "waves": [{**w, "start": _iso(w["start"]), "end": _iso(w["end"])} for w in waves],
+        "waves": [{**w, "start": iso(w["start"]), "end": iso(w["end"])} for w in waves],
         "clusters": [{"id": c.id, "kind": c.kind, "key": c.key, "size": len(c.members)} for c in clusters],
         "account_messages": dict(account_msgs),
     }
@@ -577,7 +578,7 @@ def _evidence(corpus: Corpus, measure: _Measure, draft: Draft, msgs: list[Msg], 
             found.append(Evidence(kind, f"{len(pks)} messages {what}.", signals.sample(pks)))
     for f in sorted(floods, key=lambda f: -f["chats"])[:5]:
         found.append(Evidence("flood", f"{f['account_id']} posted the same content into {f['chats']} chats between "
-                              f"{_iso(f['start'])} and {_iso(f['end'])}.",
+                              f"{iso(f['start'])} and {iso(f['end'])}.",
                               signals.sample(pk for pk in corpus.clusters[f["cluster_id"]].members
                                               if corpus.msgs[pk].account == f["account_id"]),
                               {"account": f["account_id"], "chats": f["chats"]}))
@@ -605,10 +606,6 @@ def title(text: str) -> str:
         return first
     cut = first[:TITLE_CHARS].rsplit(" ", 1)[0]
     return cut + "…"
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
 def load(engine: Engine, *, min_size: int = 2) -> Corpus:

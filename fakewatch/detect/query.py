@@ -7,12 +7,9 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from fakewatch.model import iso
 from fakewatch.store.tables import detect as t
 from fakewatch.store.tables.core import messages
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() + "Z" if value is not None else None
 
 
 def clusters(engine: Engine, *, kind: str | None = None, min_accounts: int = 1,
@@ -34,7 +31,7 @@ def clusters(engine: Engine, *, kind: str | None = None, min_accounts: int = 1,
         waves = dict(conn.execute(select(t.waves.c.cluster_id, func.count()).where(t.waves.c.cluster_id.in_(ids))
                                   .group_by(t.waves.c.cluster_id)).all())
     return [{"id": r.id, "kind": r.kind, "key": r.key, "size": r.size, "accounts": r.accounts, "chats": r.chats,
-             "first_seen": _iso(r.first_seen), "last_seen": _iso(r.last_seen), "waves": waves.get(r.id, 0),
+             "first_seen": iso(r.first_seen), "last_seen": iso(r.last_seen), "waves": waves.get(r.id, 0),
              "seeders": seeders.get(r.id, []), "representative": {
                  "platform": r.platform, "chat_id": r.chat_id, "message_id": r.message_id, "text": r.text}}
             for r in rows]
@@ -62,5 +59,5 @@ def coordinated_accounts(engine: Engine) -> list[dict[str, Any]]:
     return [{"account_id": g.account_id, "group": g.group_id, "degree": g.degree,
              "partners": sorted(partners[g.account_id]), "co_posts": weight[g.account_id],
              "clusters": sorted(shared[g.account_id]), "floods": floods.get(g.account_id, 0),
-             "first_seen": _iso(first.get(g.account_id)), "last_seen": _iso(last.get(g.account_id))}
+             "first_seen": iso(first.get(g.account_id)), "last_seen": iso(last.get(g.account_id))}
             for g in groups]

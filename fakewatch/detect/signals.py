@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from fakewatch.model import iso
+
 SAMPLE = 20  # messages cited per signal: enough to check, few enough to read
 NEW_ID_QUANTILE = 0.9  # Telegram ids above this quantile of the corpus count as new accounts
 WAKING_HOURS = range(8, 24)  # local hours when people ordinarily post
@@ -79,7 +81,7 @@ def seeders(ranked: Sequence[str], msgs: Sequence[Msg]) -> Evidence | None:
     shown = [a for a in ranked[:3] if a in first]
     if not shown:
         return None
-    parts = [f"{i}. {a} first posted {_iso(first[a].sent_at)} in {first[a].chat}" for i, a in enumerate(shown, 1)]
+    parts = [f"{i}. {a} first posted {iso(first[a].sent_at)} in {first[a].chat}" for i, a in enumerate(shown, 1)]
     return Evidence("seeders", "Most likely seeders, first to post the campaign's content: " + "; ".join(parts) + ".",
                     [first[a].pk for a in shown], {"seeders": list(ranked)})
 
@@ -220,5 +222,3 @@ def sample(pks: Iterable[int]) -> list[int]:
     return seen
 
 
-def _iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from fakewatch.detect.media import cluster_copies
-from fakewatch.report.findings import iso
+from fakewatch.model import iso
 from fakewatch.store.tables.campaigns import campaign_clusters, campaigns
 from fakewatch.store.tables.core import messages
 from fakewatch.store.tables.detect import cluster_members, clusters

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from fakewatch.report.findings import iso
+from fakewatch.model import iso
 from fakewatch.report.html import redact
 from fakewatch.store.tables import campaigns as ct
 from fakewatch.store.tables import core

@@ -10,22 +10,17 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
 
 from fakewatch import GENERATOR
+from fakewatch.model import iso
 from fakewatch.store.tables.campaigns import campaign_evidence, campaign_messages, campaigns
 from fakewatch.store.tables.core import inputs, messages
 
 FILENAME = "findings.json"
-
-
-def iso(moment: datetime | None) -> str | None:
-    """UTC ISO 8601 with a Z, as the contract writes times."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
 def identities(engine: Engine, pks: Iterable[int]) -> dict[int, dict[str, str]]:

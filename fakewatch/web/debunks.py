@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, select
 
-from fakewatch.report.findings import iso
+from fakewatch.model import iso
 from fakewatch.store.tables.detect import clusters
 from fakewatch.store.tables.campaigns import campaigns
 from fakewatch.store.tables.web import debunks, users
