@@ -9,7 +9,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from fakewatch.cli import app
-from fakewatch.media.evidence import cluster_evidence
+from fakewatch.report.media import cluster_evidence
 from fakewatch.web import debunks
 from tests.media_store import MediaStore, media_store  # noqa: F401 (fixture)
 from tests.web_client import csrf_of, login, make_client

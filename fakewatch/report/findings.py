@@ -17,6 +17,7 @@ from sqlalchemy import Engine, select
 
 from fakewatch import GENERATOR
 from fakewatch.model import iso
+from fakewatch.report.media import campaign_media
 from fakewatch.store.tables.campaigns import campaign_evidence, campaign_messages, campaigns
 from fakewatch.store.tables.core import inputs, messages
 
@@ -49,8 +50,6 @@ def build(engine: Engine) -> dict[str, Any]:
         for ev in conn.execute(select(campaign_evidence).order_by(campaign_evidence.c.id)):
             evidence[ev.campaign_id].append(ev)
         files = conn.execute(select(inputs.c.path, inputs.c.sha256, inputs.c.messages).order_by(inputs.c.id)).all()
-    from fakewatch.media.evidence import campaign_media  # imports iso from here: loaded once build runs
-
     media = campaign_media(engine)
     ids = identities(engine, [pk for pks in members.values() for pk in pks]
                      + [pk for evs in evidence.values() for ev in evs for pk in ev.message_pks])

@@ -25,7 +25,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import Engine, select
 
 from fakewatch.detect.techniques import technique_names
-from fakewatch.media.evidence import data_uri, thumbnail_by_sha256
+from fakewatch.report.media import data_uri, thumbnail_by_sha256
 from fakewatch.store.tables import campaigns as ct
 from fakewatch.store.tables import core
 from fakewatch.store.tables.detect import cluster_members, coord_edges

@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import Engine
 
-from fakewatch.media.evidence import cluster_evidence
+from fakewatch.report.media import cluster_evidence
 from fakewatch.media.fingerprint import UnsupportedMedia
 from fakewatch.web import debunks, queries, schemas
 from fakewatch.web.auth import AuthError, User, create_token, create_user, list_tokens, list_users, \

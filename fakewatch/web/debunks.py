@@ -215,7 +215,7 @@ def _duration(seconds: float | None) -> str | None:
 
 def media_review(debunk: dict, evidence: dict, *, url: str, publisher: str) -> dict:
     """A media debunk as schema.org MediaReview JSON-LD; `evidence` is the cluster as
-    :func:`fakewatch.media.evidence.cluster_evidence` gives it (copies with SHA-256, first appearance).
+    :func:`fakewatch.report.media.cluster_evidence` gives it (copies with SHA-256, first appearance).
 
     Messenger copies have no public address, so each appearance is named by its SHA-256, size and
     first appearance rather than a contentUrl.

@@ -18,7 +18,7 @@ from fakewatch.web.deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, context, publi
     require_admin, require_user, session_ttl
 from fakewatch.web.jobs import UploadRefused
 from fakewatch.web.search import Filters, search
-from fakewatch.media.evidence import media_id_of
+from fakewatch.report.media import media_id_of
 from fakewatch.web.views import claim_review_for, downloads, media_review_for, parse_filters, thumbnail_response
 
 router = APIRouter(include_in_schema=False)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, and_, func, select
 
-from fakewatch.media.evidence import campaign_media
+from fakewatch.report.media import campaign_media
 from fakewatch.store.raw import raw_record
 from fakewatch.store.tables.campaigns import campaign_accounts, campaign_clusters, campaign_evidence, \
     campaign_messages, campaigns

@@ -11,7 +11,7 @@ from fastapi import Query, Request
 from fastapi.responses import Response
 
 from fakewatch.detect.media import thumbnail
-from fakewatch.media.evidence import cluster_evidence
+from fakewatch.report.media import cluster_evidence
 
 from fakewatch.web import debunks, queries
 from fakewatch.web.deps import context
