@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from fakewatch.cli import app
 from fakewatch.report.media import cluster_evidence
-from fakewatch.web import debunks
+from fakewatch.check import debunks
 from tests.media_store import MediaStore, media_store  # noqa: F401 (fixture)
 from tests.web_client import csrf_of, login, make_client
 from tests.web_store import copy_store

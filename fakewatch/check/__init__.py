@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
+from fakewatch.check import debunks
 from fakewatch.check.index import CampaignIndex
 from fakewatch.detect.impersonation import OutletIndex, match_domain
 from fakewatch.detect.media import match_file
@@ -31,13 +32,12 @@ from fakewatch.enrich.normalize import template
 from fakewatch.enrich.phones import find_phones
 from fakewatch.fetch import FetchError, fetch
 from fakewatch.outlets import load_outlets
-from fakewatch.report.findings import iso
+from fakewatch.model import iso
 from fakewatch.store.tables.campaigns import campaign_clusters, campaign_messages, campaigns
 from fakewatch.store.tables.detect import clusters
 from fakewatch.store.tables.enrich import enrichment, links, watchlist
 from fakewatch.store.tables.outlets import lookalikes, outlets
 from fakewatch.store.tables.web import debunks as debunks_table
-from fakewatch.web import debunks
 
 KNOWN = THRESHOLD
 """Similarity at which detection puts two texts in one cluster: the same text, so a known fake."""

@@ -16,7 +16,8 @@ from sqlalchemy import Engine
 
 from fakewatch.report.media import cluster_evidence
 from fakewatch.media.fingerprint import UnsupportedMedia
-from fakewatch.web import debunks, queries, schemas
+from fakewatch.check import debunks
+from fakewatch.web import queries, schemas
 from fakewatch.web.auth import AuthError, User, create_token, create_user, list_tokens, list_users, \
     revoke_token, set_disabled
 from fakewatch.web.deps import context, rate_limited, require_admin, require_user
@@ -155,7 +156,7 @@ def campaign_debunks(request: Request, code: str, _user: Analyst) -> list[dict]:
 
 @router.post("/campaigns/{code}/debunks", status_code=201, tags=["debunks"], response_model=schemas.Debunk)
 def debunk_create(request: Request, code: str, user: Analyst, body: DebunkBody) -> dict:
-    return _save(request, lambda engine: debunks.save(engine, code, user, _input(body)))
+    return _save(request, lambda engine: debunks.save(engine, code, user.id, _input(body)))
 
 
 @router.put("/debunks/{debunk_id}", tags=["debunks"], response_model=schemas.Debunk)
@@ -163,7 +164,7 @@ def debunk_update(request: Request, debunk_id: int, user: Analyst, body: DebunkB
     found = debunks.get(context(request).engine, debunk_id)
     if found is None or found["campaign"] is None:  # a media debunk is updated under its cluster
         raise queries.NotFound(f"debunk {debunk_id}")
-    return _save(request, lambda engine: debunks.save(engine, found["campaign"], user, _input(body), debunk_id))
+    return _save(request, lambda engine: debunks.save(engine, found["campaign"], user.id, _input(body), debunk_id))
 
 
 def _input(body: DebunkBody) -> debunks.DebunkInput:
@@ -200,13 +201,13 @@ def media_cluster(request: Request, cluster_id: int, _user: Analyst) -> dict:
 @router.post("/media/{cluster_id}/debunks", status_code=201, tags=["media"], response_model=schemas.Debunk)
 def media_debunk_create(request: Request, cluster_id: int, user: Analyst, body: MediaDebunkBody) -> dict:
     """Mark a media cluster as a known fake with a debunk (published ones answer the public file check)."""
-    return _save(request, lambda engine: debunks.save_media(engine, cluster_id, user, _input(body)))
+    return _save(request, lambda engine: debunks.save_media(engine, cluster_id, user.id, _input(body)))
 
 
 @router.put("/media/{cluster_id}/debunks/{debunk_id}", tags=["media"], response_model=schemas.Debunk)
 def media_debunk_update(request: Request, cluster_id: int, debunk_id: int, user: Analyst,
                         body: MediaDebunkBody) -> dict:
-    return _save(request, lambda engine: debunks.save_media(engine, cluster_id, user, _input(body), debunk_id))
+    return _save(request, lambda engine: debunks.save_media(engine, cluster_id, user.id, _input(body), debunk_id))
 
 
 @router.get("/media/{cluster_id}/debunks/{debunk_id}/mediareview", tags=["media"])

@@ -11,7 +11,8 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import Engine
 
-from fakewatch.web import charts, debunks, queries
+from fakewatch.check import debunks
+from fakewatch.web import charts, queries
 from fakewatch.web.auth import AuthError, ROLES, User, authenticate, create_token, create_user, end_session, \
     list_tokens, list_users, revoke_token, set_disabled, start_session
 from fakewatch.web.deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, context, public, rate_limited, render, \
@@ -143,7 +144,7 @@ def media_debunk_create(request: Request, cluster_id: int, user: Analyst, campai
     """Mark a media cluster as a known fake (from the campaign page holding it)."""
     data = debunks.DebunkInput(claim=claim, text=text, links=links.split(), status=status, category=category)
     try:
-        debunks.save_media(context(request).engine, cluster_id, user, data)
+        debunks.save_media(context(request).engine, cluster_id, user.id, data)
     except debunks.DebunkError as exc:
         return render(request, "error.html", status_code=400, title="Debunk not saved", detail=str(exc))
     context(request).checker.invalidate()
@@ -176,7 +177,7 @@ def _save_debunk(request: Request, code: str, user: User, debunk_id: int | None,
                  rating: str, links: str, status: str):
     data = debunks.DebunkInput(claim=claim, text=text, rating=rating, links=links.split(), status=status)
     try:
-        debunks.save(context(request).engine, code, user, data, debunk_id)
+        debunks.save(context(request).engine, code, user.id, data, debunk_id)
     except debunks.DebunkError as exc:
         return render(request, "error.html", status_code=400, title="Debunk not saved", detail=str(exc))
     context(request).checker.invalidate()

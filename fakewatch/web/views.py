@@ -13,7 +13,8 @@ from fastapi.responses import Response
 from fakewatch.detect.media import thumbnail
 from fakewatch.report.media import cluster_evidence
 
-from fakewatch.web import debunks, queries
+from fakewatch.check import debunks
+from fakewatch.web import queries
 from fakewatch.web.deps import context
 from fakewatch.web.search import Filters
 

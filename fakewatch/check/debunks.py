@@ -19,7 +19,6 @@ from fakewatch.model import iso
 from fakewatch.store.tables.detect import clusters
 from fakewatch.store.tables.campaigns import campaigns
 from fakewatch.store.tables.web import debunks, users
-from fakewatch.web.auth import User
 
 # Rating names with their place on ClaimReview's 1 (worst) .. 5 (best) scale.
 RATINGS = {"False": 1, "Misleading": 2, "Missing context": 3, "Mostly true": 4, "True": 5}
@@ -80,10 +79,10 @@ def _values(data: DebunkInput) -> dict:
                 links=_valid_links(data.links or []), status=data.status, updated_at=_now())
 
 
-def _write(conn, column, value: str, author: User, values: dict, debunk_id: int | None, what: str) -> int:
+def _write(conn, column, value: str, author_id: int, values: dict, debunk_id: int | None, what: str) -> int:
     """Insert a debunk about `column == value` (a campaign or a media cluster), or update `debunk_id` of it."""
     if debunk_id is None:
-        return conn.execute(debunks.insert().values({column.name: value, "author_id": author.id,
+        return conn.execute(debunks.insert().values({column.name: value, "author_id": author_id,
                                                      "created_at": values["updated_at"], **values})
                             ).inserted_primary_key[0]
     done = conn.execute(debunks.update().where(debunks.c.id == debunk_id, column == value).values(**values)).rowcount
@@ -92,17 +91,17 @@ def _write(conn, column, value: str, author: User, values: dict, debunk_id: int 
     return debunk_id
 
 
-def save(engine: Engine, campaign_code: str, author: User, data: DebunkInput, debunk_id: int | None = None) -> int:
+def save(engine: Engine, campaign_code: str, author_id: int, data: DebunkInput, debunk_id: int | None = None) -> int:
     """Create a debunk for a campaign (or update `debunk_id` of it); its id."""
     values = _values(data)
     with engine.begin() as conn:
         if conn.execute(select(campaigns.c.id).where(campaigns.c.code == campaign_code)).first() is None:
             raise DebunkError(f"no campaign {campaign_code!r}")
-        return _write(conn, debunks.c.campaign, campaign_code, author, values, debunk_id,
+        return _write(conn, debunks.c.campaign, campaign_code, author_id, values, debunk_id,
                       f"campaign {campaign_code!r}")
 
 
-def save_media(engine: Engine, cluster_id: int, author: User, data: DebunkInput,
+def save_media(engine: Engine, cluster_id: int, author_id: int, data: DebunkInput,
                debunk_id: int | None = None) -> int:
     """Mark a media cluster as a known fake: create (or update `debunk_id` of) its debunk; its id.
 
@@ -116,7 +115,7 @@ def save_media(engine: Engine, cluster_id: int, author: User, data: DebunkInput,
                                                         clusters.c.kind == "media")).scalar()
         if key is None:
             raise DebunkError(f"no media cluster {cluster_id}")
-        return _write(conn, debunks.c.media_key, key, author, values, debunk_id, f"media cluster {cluster_id}")
+        return _write(conn, debunks.c.media_key, key, author_id, values, debunk_id, f"media cluster {cluster_id}")
 
 
 def _select():
