@@ -36,3 +36,10 @@ def test_raw_text_column_moves_into_blocks_without_losing_a_record(tmp_path):
         blocks = conn.execute(text("SELECT input_id, seq FROM raw_blocks ORDER BY input_id, seq")).all()
         assert blocks == [(1, 0), (1, 1), (2, 0), (2, 1)]
         assert conn.execute(text("SELECT message_pk FROM entities")).scalar() == 2000
+    with engine.begin() as conn:  # and back: every record in its text column again
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "core_0001")
+        back = dict(conn.execute(text("SELECT id, raw FROM messages WHERE raw IS NOT NULL")).all())
+    assert {pk: json.loads(raw) for pk, raw in back.items()} == records
+    assert "raw_blocks" not in inspect(engine).get_table_names()

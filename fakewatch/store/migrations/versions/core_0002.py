@@ -7,7 +7,7 @@ Revises: core_0001
 import sqlalchemy as sa
 from alembic import op
 
-from fakewatch.store.raw import pack
+from fakewatch.store.raw import pack, unpack
 
 revision = "core_0002"
 down_revision = "core_0001"
@@ -50,4 +50,20 @@ def _move_raw_into_blocks(conn: sa.Connection) -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("raw records stay in blocks; restore a backup to go back")
+    op.add_column("messages", sa.Column("raw", sa.Text))
+    conn = op.get_bind()
+    places = conn.execute(sa.text("SELECT id, input_id, raw_block, raw_index FROM messages "
+                                  "WHERE raw_block IS NOT NULL ORDER BY input_id, raw_block")).all()
+    block, records = None, []
+    for start in range(0, len(places), BLOCK):
+        updates = []
+        for pk, input_id, seq, index in places[start:start + BLOCK]:
+            if (input_id, seq) != block:
+                block = (input_id, seq)
+                records = unpack(conn.execute(sa.text("SELECT data FROM raw_blocks WHERE input_id = :i AND seq = :s"),
+                                              {"i": input_id, "s": seq}).scalar_one())
+            updates.append({"raw": records[index].decode("utf-8"), "pk": pk})
+        conn.execute(sa.text("UPDATE messages SET raw = :raw WHERE id = :pk"), updates)
+    op.drop_column("messages", "raw_index")
+    op.drop_column("messages", "raw_block")
+    op.drop_table("raw_blocks")
