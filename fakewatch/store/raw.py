@@ -2,11 +2,10 @@
 
 A message's record is text `raw_index` of block `(input_id, raw_block)`; the
 texts are separated by ASCII RS, which JSON cannot hold (RFC 7464 uses it so), so
-a record keeps the line layout it was read with. A
-thousand records compress together about ten to one where one at a time they
-barely halve, and a million of them then cost the store 60 MB instead of 600,
-which is most of what ingest writes. Reading one back costs a block's
-decompression, under a millisecond.
+a record keeps the line layout it was read with. A thousand records compress
+together about ten to one where one at a time they barely halve, and a million
+of them then cost the store 60 MB instead of 600, which is most of what ingest
+writes. Reading one back costs a block's decompression, under a millisecond.
 """
 
 from __future__ import annotations
@@ -20,9 +19,7 @@ from sqlalchemy import select
 from fakewatch.store.tables.core import messages, raw_blocks
 
 LEVEL = 1  # zstd's fastest level: ~900 MB/s on exports, nearly the ratio of level 3
-
-
-SEPARATOR = b"\x1e"
+SEPARATOR = b"\x1e"  # ASCII RS between records
 
 
 def pack(records: list[bytes]) -> bytes:

@@ -76,7 +76,7 @@ messages = Table(
     Column("edited_at", DateTime),
     Column("via_bot", String(255)),
     Column("url", Text),
-    Column("raw_block", Integer),  # the record as read, evidence: line raw_index of raw_blocks (input_id, raw_block)
+    Column("raw_block", Integer),  # the record as read, evidence: record raw_index of raw_blocks (input_id, raw_block)
     Column("raw_index", Integer),
     Column("input_id", Integer, ForeignKey("inputs.id"), nullable=False),
     UniqueConstraint("platform", "chat_id", "message_id", name="uq_messages_identity"),
@@ -87,7 +87,7 @@ raw_blocks = Table(
     metadata,
     Column("input_id", Integer, ForeignKey("inputs.id"), primary_key=True),
     Column("seq", Integer, primary_key=True),
-    Column("data", LargeBinary, nullable=False),  # store/raw.py: zstd of the records, one JSON per line
+    Column("data", LargeBinary, nullable=False),  # store/raw.py: zstd of the records, RS-separated JSON texts
 )
 
 entities = Table(
