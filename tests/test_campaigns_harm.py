@@ -13,6 +13,7 @@ from fakewatch.detect import scoring
 from fakewatch.detect.campaigns import Cluster, Corpus, assemble
 from fakewatch.detect.signals import Msg, Phone
 from fakewatch.enrich.adverts import is_advert
+from fakewatch.enrich.testimony import is_testimony
 
 T0 = datetime(2025, 4, 18, 9, 0)
 LOOKALIKE = {"outlet": "tengrinews.kz", "method": "tld-swap", "score": 0.9, "detail": "same name, other suffix"}
@@ -115,6 +116,27 @@ def test_sock_puppets_posting_one_text_as_their_own_words_are_a_campaign():
     assert campaign.data["harm_signals"] == ["sock_puppets"]
 
 
+def test_one_testimony_posted_as_their_own_by_accounts_no_timing_links_is_a_campaign():
+    b = Build()
+    voices = [f"telegram:user{1_000 + i}" for i in range(8)]
+    b.history(voices, 4)
+    text = "Я сама видела, как возле акимата раздавали конверты с деньгами тем, кто записался на шествие."
+    pks = b.cluster(1, "text", spread(voices, 12, T0, timedelta(hours=3)), text)
+    b.corpus.testimonies = {1}
+    [campaign] = by_class(assemble(b.done()), "campaign")
+    assert set(campaign.pks) == set(pks) and "sock_puppets" in campaign.data["harm_signals"]
+
+
+def test_an_organic_chain_pasting_a_warning_on_is_no_campaign():
+    b = Build()
+    people = [f"telegram:user{1_000 + i}" for i in range(12)]
+    b.history(people, 200)
+    text = "Внимание! По городу ходят мошенники под видом газовой службы, не открывайте дверь."
+    b.cluster(1, "text", spread(people, 12, T0, timedelta(minutes=50)), text)
+    drafts = assemble(b.done())
+    assert by_class(drafts, "campaign") == []
+
+
 def test_forwarding_one_channel_post_is_not_posing_as_independent_voices():
     b = Build()
     members = [f"telegram:user{1_000 + i}" for i in range(6)]
@@ -143,9 +165,10 @@ def test_every_message_spreading_a_lookalike_joins_its_campaign_whatever_the_cap
     b.corpus.texts[linking[0]] = captions[0]
     b.corpus.domains = {pk: ["tengrinews-kz.info"] for pk in linking}
     b.corpus.lookalikes = {"tengrinews-kz.info": LOOKALIKE}
-    b.corpus.group_of = {a: 2 for a in aged}
-    [campaign] = by_class(assemble(b.done()), "campaign")
+    [campaign] = by_class(assemble(b.done()), "campaign")  # no detect group: the repeat spreaders are one
     assert set(campaign.pks) == set(posts) | set(forwards)
+    assert set(campaign.data["coordinated_accounts"]) == set(aged)
+    assert "content_coordination" in {e.kind for e in campaign.evidence}
     assert campaign.data["kind"] == "impersonation" and campaign.data["impersonates"] == ["tengrinews.kz"]
 
 
@@ -174,3 +197,11 @@ def test_adverts_need_two_selling_markers():
     assert is_advert("Loans with no credit check, instant approval!")
     assert not is_advert("Цены на бензин выросли третий раз за месяц")
     assert not is_advert("Кто хочет заработать 5000 тг 26.04? Пишите в лс")
+
+
+def test_testimony_is_first_person_eyewitness_words():
+    assert is_testimony("Клянусь, сама видела, как раздавали деньги")
+    assert is_testimony("Мен өзім көрдім, акимат алдында ақша таратты")
+    assert is_testimony("I saw it myself, they were paying people")
+    assert not is_testimony("Внимание! Пропал ребёнок, видели в последний раз у школы")
+    assert not is_testimony("Акимат сообщает: ремонт дороги")

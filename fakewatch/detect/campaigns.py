@@ -44,7 +44,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -55,6 +55,7 @@ from fakewatch.detect import scoring, signals
 from fakewatch.detect.signals import Evidence, Money, Msg, Phone
 from fakewatch.detect.techniques import Behaviour, techniques_for
 from fakewatch.enrich.adverts import is_advert
+from fakewatch.enrich.testimony import is_testimony
 from fakewatch.model import iso
 
 GROUP_SHARE = 0.5  # a coordination group "owns" a cluster when it posted at least half of it
@@ -124,6 +125,8 @@ class Corpus:
     watched_phones: set[str] = field(default_factory=set)  # numbers of people on the watchlist
     quotes: set[int] = field(default_factory=set)  # pks that quote content with commentary (see `is_quotation`)
     adverts: set[int] = field(default_factory=set)  # content clusters whose representative text sells something
+    testimonies: set[int] = field(default_factory=set)  # text clusters whose representative is first-person testimony
+    content_grouped: dict[str, str] = field(default_factory=dict)  # account -> why `content_groups` grouped it
 
 
 @dataclass
@@ -164,7 +167,6 @@ class _Measure:
         self.flooders = {cid: {f["account_id"] for f in fl} for cid, fl in corpus.floods.items()}
         self.advert_pks = {pk for cid in corpus.adverts for pk in corpus.clusters[cid].members}
         self.third_party = self._third_party_phones()
-        self.spreaders = self._lookalike_spreaders()
         times = [m.sent_at for m in corpus.msgs.values()]
         self.span_hours = max(1.0, (max(times) - min(times)).total_seconds() / 3600) if times else 1.0
 
@@ -181,17 +183,6 @@ class _Measure:
                     posters[p.e164].add(account)
         return {e164: accts for e164, accts in posters.items()
                 if len(accts) >= THIRD_PARTY_MIN_ACCOUNTS or (accts and e164 in self.c.watched_phones)}
-
-    def _lookalike_spreaders(self) -> set[str]:
-        """Accounts that posted links to look-alike domains `MIN_PARTICIPATION` times or more, as their own
-        posts: whoever spreads a fake outlet's articles repeatedly is one of its campaign's accounts, however
-        old the account is."""
-        counts: Counter[str] = Counter()
-        for pk, domains in self.c.domains.items():
-            m = self.c.msgs.get(pk)
-            if m and m.account and not is_forward(m) and any(d in self.c.lookalikes for d in domains):
-                counts[m.account] += 1
-        return {a for a, n in counts.items() if n >= MIN_PARTICIPATION}
 
     def is_new_id(self, account: str) -> bool:
         number = signals.telegram_user_number(account)
@@ -221,11 +212,11 @@ class _Measure:
         Clusters that only share a key (a domain, a number, a front page; `is_key_cluster`) take
         their coordinated accounts' messages alone, and only when one coordination group owns them,
         except the messages linking a look-alike domain (`is_lookalike_cluster`): whatever their
-        caption, those posted by campaign accounts or by its repeat spreaders, and every forward of
-        them, spread the fake outlet; a warning quoting it does not.
+        caption, those posted by campaign accounts (its repeat spreaders among them, see
+        `content_groups`) and every forward of them spread the fake outlet; a warning quoting it does not.
         """
         if is_lookalike_cluster(self.c, cluster):
-            return [(pk, pk not in self.c.quotes and (is_forward(m := self.c.msgs[pk]) or m.account in self.spreaders
+            return [(pk, pk not in self.c.quotes and (is_forward(m := self.c.msgs[pk])
                                                       or self.campaign_account(m.account, set())))
                     for pk in cluster.members]
         if is_key_cluster(cluster):
@@ -257,7 +248,7 @@ class _Measure:
         harm = scoring.Harm(
             third_party_phones=min(1.0, 4 * sum(1 for pk in pks if pk not in self.advert_pks and any(
                 p.e164 in self.third_party for p in self.c.phones.get(pk, ()))) / n),
-            payment=min(1.0, 4 * sum(1 for pk in pks if pk in self.c.pays) / n),
+            payment=min(1.0, 4 * sum(1 for pk in pks if pk in self.c.pays and pk not in self.advert_pks) / n),
             impersonation=min(1.0, 4 * sum(1 for pk in pks if any(d in self.c.lookalikes
                                                                   for d in self.c.domains.get(pk, ()))) / n),
             gathering=min(1.0, 2 * len(calls) / n) if len(persona_voices(calls)) >= scoring.PERSONA_VOICES else 0.0,
@@ -369,6 +360,9 @@ def content_words(text: str) -> set[str]:
 
 def assemble(corpus: Corpus) -> list[Draft]:
     """Campaign drafts, best first: join suspicious clusters on shared keys, place each message, score each whole."""
+    grouped = content_groups(corpus)
+    corpus = replace(corpus, group_of={**corpus.group_of, **{a: g for a, (g, _) in grouped.items()}},
+                     content_grouped={a: why for a, (_, why) in grouped.items()})
     measure = _Measure(corpus)
     suspicious: dict[int, scoring.ScoreParts] = {}
     lookalike: list[int] = []
@@ -407,6 +401,44 @@ def assemble(corpus: Corpus) -> list[Draft]:
             drafts.append(draft)
     drafts.sort(key=lambda d: (-d.score, d.first_seen or datetime.min))
     return drafts
+
+
+def content_groups(corpus: Corpus) -> dict[str, tuple[int, str]]:
+    """Accounts acting together by what they post, where the detect stage's timing could not see it:
+    account -> (coordination group, why), for accounts in no group yet.
+
+    - accounts that each posted links to one look-alike domain `MIN_PARTICIPATION` times or more as their
+      own posts, two accounts or more: a fake outlet's repeat spreaders, however old the accounts are
+      and however varied their captions;
+    - `scoring.PERSONA_VOICES` or more accounts posting one first-person testimony as their own
+      (`fakewatch.enrich.testimony`): one author speaking through them, however spread out in time.
+
+    They join the detect group most of them are already in, else a new one.
+    """
+    found: list[tuple[set[str], str]] = []
+    per_domain: dict[str, Counter[str]] = defaultdict(Counter)
+    for pk, domains in corpus.domains.items():
+        m = corpus.msgs.get(pk)
+        if m and m.account and not is_forward(m) and pk not in corpus.quotes:
+            for d in set(domains) & corpus.lookalikes.keys():
+                per_domain[d][m.account] += 1
+    for domain, counts in sorted(per_domain.items()):
+        spreaders = {a for a, n in counts.items() if n >= MIN_PARTICIPATION}
+        if len(spreaders) >= 2:
+            found.append((spreaders, f"each posted links to the look-alike {domain} {MIN_PARTICIPATION} times or more"))
+    for cid in sorted(corpus.testimonies):
+        voices = persona_voices(corpus.msgs[pk] for pk in corpus.clusters[cid].members if pk not in corpus.quotes)
+        if len(voices) >= scoring.PERSONA_VOICES:
+            found.append((voices, f"posted one first-person testimony as their own ({len(voices)} accounts)"))
+    out: dict[str, tuple[int, str]] = {}
+    fresh = max(corpus.group_of.values(), default=0) + 1
+    for accounts, why in found:
+        known = Counter(corpus.group_of.get(a, out.get(a, (None,))[0]) for a in accounts)
+        known.pop(None, None)
+        group = known.most_common(1)[0][0] if known else fresh
+        fresh += not known
+        out.update({a: (group, why) for a in sorted(accounts) if a not in corpus.group_of and a not in out})
+    return out
 
 
 def _join_lookalikes(corpus: Corpus, suspicious: dict[int, scoring.ScoreParts], lookalike: Sequence[int],
@@ -716,6 +748,13 @@ def _evidence(corpus: Corpus, measure: _Measure, draft: Draft, msgs: list[Msg], 
                               signals.sample(pk for pk in corpus.clusters[f["cluster_id"]].members
                                               if corpus.msgs[pk].account == f["account_id"]),
                               {"account": f["account_id"], "chats": f["chats"]}))
+    by_content: dict[str, list[str]] = defaultdict(list)
+    for a in draft.data["accounts"]:
+        if a in corpus.content_grouped:
+            by_content[corpus.content_grouped[a]].append(a)
+    for why, accounts in sorted(by_content.items()):
+        found.append(Evidence("content_coordination", f"{len(accounts)} accounts {why}.", signals.sample(
+            pk for pk in draft.pks if corpus.msgs[pk].account in set(accounts)), {"accounts": sorted(accounts)}))
     groups: dict[str, list[str]] = defaultdict(list)
     for a in draft.data["coordinated_accounts"]:
         groups[str(corpus.group_of.get(a, "of repeat posters"))].append(a)
@@ -773,6 +812,8 @@ def load(engine: Engine, *, min_size: int = 2) -> Corpus:
         corpus = Corpus(clusters=clusters, msgs=msgs, texts=texts, quotes=quotes)
         corpus.adverts = {cid for cid, c in clusters.items()
                           if c.kind in CONTENT_KINDS and is_advert(texts.get(c.representative_pk or -1, ""))}
+        corpus.testimonies = {cid for cid, c in clusters.items()
+                              if c.kind == "text" and is_testimony(texts.get(c.representative_pk or -1, ""))}
         corpus.group_of = dict(conn.execute(select(detect.coord_groups.c.account_id, detect.coord_groups.c.group_id)).all())
         for r in conn.execute(select(detect.seeders.c.cluster_id, detect.seeders.c.account_id, detect.seeders.c.rank)):
             corpus.seeders.setdefault(r.cluster_id, []).append((r.account_id, r.rank))
