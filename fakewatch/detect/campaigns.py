@@ -670,12 +670,15 @@ def label(corpus: Corpus, measure: _Measure, draft: Draft, msgs: Sequence[Msg]) 
     if adverts >= ACTIVITY_SHARE * len(msgs):
         kind, what = "spam", f"the same advert posted {len(msgs)} times by {len(posters)} accounts into {chats} chats"
         why = "advertising repeated by its sellers: no doxxed numbers, payment offers, look-alike links or calls to gather"
+    elif top_n >= ACTIVITY_SHARE * len(msgs):
+        kind, what = "cross_posting", f"{top} posted its own notices into {chats} chats ({top_n} of {len(msgs)} messages)"
+        why = "an account's own notices, or an office re-posting another's under its name, with no harm signal"
     elif all(is_channel(a) for a in posters):
         kind, what = "syndication", f"{len(posters)} channels posted the same items into {chats} chats"
         why = "channels re-posting under their own names, with no harm signal"
-    elif top_n >= ACTIVITY_SHARE * len(msgs) or len(persona_voices(msgs)) < scoring.PERSONA_VOICES:
-        kind, what = "cross_posting", f"{top} posted its own notices into {chats} chats ({top_n} of {len(msgs)} messages)"
-        why = "an account's own notices, or an office re-posting another's under its name, with no harm signal"
+    elif len(persona_voices(msgs)) < scoring.PERSONA_VOICES:
+        kind, what = "cross_posting", f"{len(posters)} accounts posted the same notices into {chats} chats"
+        why = "accounts' own notices, or an office re-posting another's under its name, with no harm signal"
     else:
         kind, what = "copy_paste", f"{len(posters)} accounts posted the same content into {chats} chats"
         why = ("coordinated posting with no harm or deception signal: no doxxed numbers, payment offers, "

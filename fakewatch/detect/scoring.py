@@ -44,9 +44,12 @@ What is reported
     campaign: an akimat cross-posting its road-works notice into ten chats in
     five minutes, a newsroom syndicating its posts, a seller repeating an advert
     or a loan-spam ring score high on spread and have no harm signal. Such groups
-    scoring at least `REPORT_THRESHOLD` are listed as *coordinated activity*
-    (A1, ...), labelled with what was coordinated and why it is not called a
-    campaign; the rest at or above `CANDIDATE_THRESHOLD` are candidates (K1, ...).
+    are listed as *coordinated activity* (A1, ...), labelled with what was
+    coordinated and why it is not called a campaign, when they score at least
+    `REPORT_THRESHOLD`, or at least `CANDIDATE_THRESHOLD` with most of them
+    (`ACTIVITY_MIN`) posted by coordinated or flooding accounts; the rest at or
+    above `CANDIDATE_THRESHOLD` are candidates (K1, ...), as are groups with a
+    harm signal that score under `REPORT_THRESHOLD`.
     An official statement forwarded by long-standing members over days has no
     coordination, no fresh accounts, no floods and no speed, and lands near
     0.1-0.25.
@@ -70,6 +73,7 @@ SPEED_CHATS = 10  # distinct chats reached in one hour that count as full speed
 BURST_FULL = 20  # busiest hour at this multiple of the messages' average hourly rate counts as a full burst
 REPORT_THRESHOLD = 0.45  # at or above: reported as a campaign; below: a candidate
 CANDIDATE_THRESHOLD = 0.20  # below: not listed at all
+ACTIVITY_MIN = 0.5  # coordination or flood share from which a group with no harm signal is coordinated activity
 
 
 @dataclass(frozen=True)
@@ -125,9 +129,12 @@ def score(parts: ScoreParts) -> float:
 def classify(parts: ScoreParts) -> str:
     """"campaign", "activity" (coordinated, no harm signal), "candidate" or "none" (see the module docstring)."""
     total = score(parts)
-    if total >= REPORT_THRESHOLD:
-        return "campaign" if parts.harm.present() else "activity"
-    return "candidate" if total >= CANDIDATE_THRESHOLD else "none"
+    if total < CANDIDATE_THRESHOLD:
+        return "none"
+    if parts.harm.present():
+        return "campaign" if total >= REPORT_THRESHOLD else "candidate"
+    acting_together = max(parts.coordination, parts.floods) >= ACTIVITY_MIN
+    return "activity" if total >= REPORT_THRESHOLD or acting_together else "candidate"
 
 
 def spread(parts: ScoreParts) -> float:
