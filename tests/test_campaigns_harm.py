@@ -205,3 +205,15 @@ def test_testimony_is_first_person_eyewitness_words():
     assert is_testimony("I saw it myself, they were paying people")
     assert not is_testimony("Внимание! Пропал ребёнок, видели в последний раз у школы")
     assert not is_testimony("Акимат сообщает: ремонт дороги")
+
+
+def test_sellers_each_signing_with_their_own_number_are_not_sock_puppets():
+    b = Build()
+    sellers = [f"telegram:user{1_000 + i}" for i in range(4)]
+    b.history(sellers, 60)
+    pks = b.cluster(1, "text", spread(sellers, 16, T0, timedelta(minutes=3)), "Холодильник Samsung, 294 000 тг")
+    b.corpus.phones = {pk: [Phone(pk, f"+7708555000{i % 4}", "KZ", "mobile")] for i, pk in enumerate(pks)}
+    b.corpus.group_of = {a: 1 for a in sellers}
+    drafts = assemble(b.done())
+    assert by_class(drafts, "campaign") == []
+    assert all(d.parts.harm.sock_puppets == 0 for d in drafts)

@@ -270,11 +270,22 @@ class _Measure:
                 continue
             flooders = self.flooders.get(cid, set())
             held = [self.c.msgs[pk] for pk in cluster.members if pk in pks]
-            voices = persona_voices(held)
+            voices = persona_voices(held) - self.signed(held)
             if (len(voices) >= scoring.PERSONA_VOICES
                     and sum(self.campaign_account(a, flooders) for a in voices) >= SOCK_CAMPAIGN_VOICES):
                 found.update(m.pk for m in held if m.account in voices)
         return found
+
+
+    def signed(self, msgs: Sequence[Msg]) -> set[str]:
+        """Posters who sign their copies with a phone number no other poster of them gives: sellers each with
+        their own contact, independent people, not one author's voices."""
+        numbers: dict[str, set[str]] = defaultdict(set)
+        for m in msgs:
+            for p in self.c.phones.get(m.pk, ()):
+                numbers[m.account or ""].add(p.e164)
+        givers = Counter(n for ns in numbers.values() for n in ns)
+        return {a for a, ns in numbers.items() if ns and all(givers[n] == 1 for n in ns)}
 
 
 def is_forward(m: Msg) -> bool:
@@ -813,8 +824,6 @@ def load(engine: Engine, *, min_size: int = 2) -> Corpus:
         for start in range(0, len(reps), 900):
             texts.update(conn.execute(select(m.c.id, m.c.text).where(m.c.id.in_(reps[start:start + 900]))).all())
         corpus = Corpus(clusters=clusters, msgs=msgs, texts=texts, quotes=quotes)
-        corpus.adverts = {cid for cid, c in clusters.items()
-                          if c.kind in CONTENT_KINDS and is_advert(texts.get(c.representative_pk or -1, ""))}
         corpus.testimonies = {cid for cid, c in clusters.items()
                               if c.kind == "text" and is_testimony(texts.get(c.representative_pk or -1, ""))}
         corpus.group_of = dict(conn.execute(select(detect.coord_groups.c.account_id, detect.coord_groups.c.group_id)).all())
@@ -848,6 +857,8 @@ def load(engine: Engine, *, min_size: int = 2) -> Corpus:
                 corpus.pays.add(pk)
             if gathering:
                 corpus.gathering.add(pk)
+        corpus.adverts = {cid for cid, c in clusters.items() if c.kind in CONTENT_KINDS and is_advert(
+            texts.get(c.representative_pk or -1, ""), priced=c.representative_pk in corpus.money)}
         corpus.videos = set(conn.execute(select(core.media.c.message_pk).where(
             core.media.c.kind.in_(VIDEO_KINDS), core.media.c.message_pk.in_(member_pks))).scalars())
         if has_table(engine, "lookalikes"):

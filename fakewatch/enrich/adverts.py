@@ -6,8 +6,8 @@ phone number in the advert is the seller's own contact, not a doxxed third party
 Campaign assembly uses this to keep such groups out of reported campaigns.
 
 A text is an advert when it carries at least `MIN_MARKERS` distinct selling
-markers from a closed list (Russian, Kazakh, English), so a news item that
-mentions a price or a loan once does not count, and every decision can be
+markers from a closed list (Russian, Kazakh, English), a stated price counting as
+one, so a news item that mentions a price or a loan once does not count, and every decision can be
 explained by the words that fired. Offers of payment for taking part in
 something ("заработать 5000 тг за участие") are not selling: they are
 `fakewatch.enrich.money.offers_payment`'s business.
@@ -32,6 +32,7 @@ _MARKERS = (
     r"|рассрочк\w*|под\s+0\s*%|деньги\s+(?:сегодня|сразу|до\s+зарплаты|на\s+карту)|плохой\s+(?:ки|кредитной)|заявк\w*"
     # services
     r"|услуги|недорого|выгодно|гарантия\s+качества|пишите\s+в\s+(?:лс|личку|директ|whatsapp|ватсап)"
+    r"|торг\w*|(?:ещё|еще)\s+актуально|б/у|в\s+(?:хорошем|отличном|идеальном)\s+состоянии|самовывоз|срочно\s+продам|отдам\s+за"
     # Kazakh
     r"|сатамын|сатылады|сатып\s+аламын|бағасы|жеңілдік\w*|жеткізу|несие\w*|қарыз\s+беремін|тапсырыс\w*|анықтамасыз"
     # English
@@ -46,6 +47,7 @@ def selling_markers(text: str) -> set[str]:
     return {m.group(0).casefold() for m in _MARKER_RE.finditer(clean(text[:MAX_CHARS]))}
 
 
-def is_advert(text: str) -> bool:
-    """Whether `text` offers goods, loans or services for sale (at least `MIN_MARKERS` markers)."""
-    return len(selling_markers(text)) >= MIN_MARKERS
+def is_advert(text: str, *, priced: bool = False) -> bool:
+    """Whether `text` offers goods, loans or services for sale: at least `MIN_MARKERS` markers, a price
+    (`priced`: the money extractor found an amount in it) counting as one."""
+    return len(selling_markers(text)) + priced >= MIN_MARKERS
