@@ -157,7 +157,7 @@ def _talk(city: str) -> ht.Talk:
 
 def _news(rng: Random, chat: ChatSpec) -> str:
     """A channel's own post: a headline with a link to its site (news) or an office's short notice."""
-    slots = {**ht.PLACES[chat.city], "bus": ht.BUSES}
+    slots = {**ht.PLACES[chat.city], "bus": ht.BUSES, "n": ht.NUMBERS}
     headline = texts.Template(rng.choice(ht.NEWS)).fill(rng, slots)
     if chat.name in (AKIMAT, EMERGENCY, DISTRICT):
         return f"{chat.name} информирует: {headline[0].lower()}{headline[1:]}."
@@ -576,7 +576,7 @@ class _Honest:
         code = self.group("news_syndication", f"{', '.join(n for n, _ in NEWS_FAMILY)}: one owner, one story each")
         family = [self.channel(name) for name, _ in NEWS_FAMILY]
         for _ in range(20):
-            slots = {**ht.PLACES["Караганда"], "bus": ht.BUSES}
+            slots = {**ht.PLACES["Караганда"], "bus": ht.BUSES, "n": ht.NUMBERS}
             headline = texts.Template(rng.choice(ht.NEWS)).fill(rng, slots)
             path = f"{texts.slug(headline, 5)}-{rng.randrange(10**5, 10**6)}"
             ts = _when(rng)
@@ -586,9 +586,13 @@ class _Honest:
 
     def sellers(self) -> None:
         b, rng = self.b, self.b.rng
+        chosen: set[str] = set()
         for _ in range(16):
             home = rng.choice(self.groups)
             seller = _established(home, rng)
+            if seller.key in chosen:  # one advert per seller, so each group is one person's
+                continue
+            chosen.add(seller.key)
             where = [c for c in self.groups if _member(seller, c)] or [home]
             national = b.phone()
             style = rng.randrange(8)
