@@ -185,5 +185,5 @@ def table(result: Mapping[str, Any]) -> Table:
     out.add_row("[b]all[/]", "", str(m["true"]), f"{m['found']} found", f"{m['precision']:.3f}", f"{m['recall']:.3f}",
                 f"{m['f1']:.3f}", f"{result['seeders']['found']}/{result['seeders']['total']}")
     for kind, counts in sorted(result["legit"]["by_kind"].items()):
-        out.add_row(f"legit {escape(kind)}", "", str(counts["total"]), f"{counts['found']} in campaigns", "", "", "", "")
+        out.add_row("legit", escape(kind), str(counts["total"]), f"{counts['found']} in campaigns", "", "", "", "")
     return out

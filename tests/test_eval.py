@@ -102,10 +102,16 @@ def test_thresholds(name, limit, misses):
     assert bool(check(evaluate(FINDINGS, TRUTH), {name: limit})) is misses
 
 
+def _files(folder, truth):
+    """FINDINGS and `truth` written as the JSON files the CLI reads."""
+    paths = folder / "findings.json", folder / "truth.json"
+    for path, data in zip(paths, (FINDINGS, truth)):
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return paths
+
+
 def test_cli(tmp_path):
-    findings, truth = tmp_path / "findings.json", tmp_path / "truth.json"
-    findings.write_text(json.dumps(FINDINGS, ensure_ascii=False), encoding="utf-8")
-    truth.write_text(json.dumps(TRUTH, ensure_ascii=False), encoding="utf-8")
+    findings, truth = _files(tmp_path, TRUTH)
     runner = CliRunner()
     ok = runner.invoke(app, ["eval", str(findings), str(truth), "--min-precision", "0.8"])
     assert ok.exit_code == 0, ok.output
@@ -138,9 +144,7 @@ def test_legit_coordinated_and_weakest_campaign():
 
 
 def test_cli_long_name_and_new_thresholds(tmp_path):
-    findings, truth = tmp_path / "findings.json", tmp_path / "truth.json"
-    findings.write_text(json.dumps(FINDINGS, ensure_ascii=False), encoding="utf-8")
-    truth.write_text(json.dumps(LEGIT_TRUTH, ensure_ascii=False), encoding="utf-8")
+    findings, truth = _files(tmp_path, LEGIT_TRUTH)
     runner = CliRunner()
     ok = runner.invoke(app, ["evaluate", str(findings), str(truth), "--max-legit", "0.02"])
     assert ok.exit_code == 0, ok.output

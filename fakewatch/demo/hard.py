@@ -319,21 +319,20 @@ class _Campaigns:
         self.truths: list[CampaignTruth] = []
         self.fake_urls: list[str] = []
 
-    def post(self, chat: ChatSpec, acc: Account, ts: int, code: str, text: str, **extra: object) -> Post:
+    def post(self, chat: ChatSpec, acc: Account, ts: int, code: str, text: str) -> Post:
         rng = self.b.rng
         if acc.campaign and (acc.key, chat.key) not in self.joined and not _member(acc, chat):
             self.joined.add((acc.key, chat.key))
             if chat.platform == "telegram" and rng.random() < 0.5:
                 self.b.add(chat, Post(ts - rng.randrange(300, 2 * 86400), acc, action="join_group_by_link"))
-        post = self.b.add(chat, Post(ts, acc, text, tag=f"campaign:{code}", **extra))  # type: ignore[arg-type]
+        post = self.b.add(chat, Post(ts, acc, text, tag=f"campaign:{code}"))
         self.posted.append((chat, post))
         return post
 
     def truth(self, code: str, kind: str, title: str, accounts: list[Account], seeder: Account, persons: list[str],
-              phones: list[str], domains: tuple[str, ...] = (), impersonates: tuple[str, ...] = ()) -> CampaignTruth:
-        truth = CampaignTruth(code, kind, title, accounts, seeder, persons, phones, list(domains), list(impersonates))
-        self.truths.append(truth)
-        return truth
+              phones: list[str], domains: tuple[str, ...] = (), impersonates: tuple[str, ...] = ()) -> None:
+        self.truths.append(CampaignTruth(code, kind, title, accounts, seeder, persons, phones, list(domains),
+                                         list(impersonates)))
 
     def waves(self, code: str, accounts: list[Account], chats: list[ChatSpec], waves: list[tuple[int, int, int, int]],
               make: Callable[[Random], str]) -> None:
@@ -737,7 +736,8 @@ def _counts(b: _May, chats: list[ChatSpec], messages: int) -> dict[str, int]:
 
 def pages(scenario: Scenario) -> tuple[Page, ...]:
     """The saved fake articles (one per distinct link posted) and two genuine pages of the imitated outlet."""
-    urls = getattr(scenario, "fake_urls", [])
+    assert isinstance(scenario, HardScenario), "the hard scenario's pages come from its own layout"
+    urls = scenario.fake_urls
     by_slug = {slug: (title, lead) for _s, slug, title, lead in ht.STORIES}
     real, name = ht.REAL_OUTLET
     out = []
