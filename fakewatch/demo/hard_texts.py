@@ -158,11 +158,11 @@ BUSES = ("12", "19", "32", "45", "101", "7", "63")
 # How people open and close a message; with the slots they make one sentence frame come out many ways,
 # so ordinary members rarely type the very same message (only reactions repeat, as in real chats).
 OPEN = {"ru": ("", "", "", "", "Всем доброго дня. ", "Народ, ", "Ребят, ", "Земляки, ", "Простите за флуд, ",
-               "Вопрос: ", "Коротко: ", "Доброе утро всем! ", "Слушайте, а ", "Может кто в курсе: ", "Короче, "),
+               "Вопрос: ", "Коротко: ", "Доброе утро всем! ", "Слушайте, ", "Может кто в курсе: ", "Короче, "),
         "kk": ("", "", "", "Сәлеметсіздер ме! ", "Ағайын, ", "Көршілер, ", "Қайырлы күн! ", "Сұрақ бар: ", "Кешіріңіз, "),
         "en": ("", "", "Hi all! ", "Quick question: ", "Hey, ")}
 CLOSE = {"ru": ("", "", "", "", " Спасибо заранее", " 🙏", " Очень нужно", " Подскажите плиз", " Буду признателен",
-                " пишите в лс", " Кто знает?", " 😊", " срочно", " а то уже надоело", " {when} надо"),
+                " пишите в лс", " Кто знает?", " 😊", " срочно", " а то уже надоело", " подскажите, {when} нужно"),
          "kk": ("", "", "", " Рахмет!", " 🙏", " Жеке жазыңыз", " Алдын ала рахмет", " шұғыл"),
          "en": ("", "", " Thanks!", " 🙏", " DM me please")}
 WHEN = ("сегодня", "завтра", "в субботу", "до выходных", "на этой неделе", "к вечеру", "с утра")
@@ -203,7 +203,7 @@ class Talk:
         lang = "en" if pool is self.en else "kk" if pool is self.kk else "ru"
         body = pool[int(rng.random() * len(pool))].fill(rng, self.slots)
         opener = rng.choice(OPEN[lang])
-        if opener.endswith((", ", ": ", "а ")) and body[:1].isupper() and not body[1:2].isupper():
+        if opener.endswith((", ", ": ")) and body[:1].isupper() and not body[1:2].isupper():
             body = body[0].lower() + body[1:]
         closer = rng.choice(CLOSE[lang]).replace("{when}", rng.choice(WHEN))
         return short_forms(opener + body + closer, style)
