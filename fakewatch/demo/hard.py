@@ -37,7 +37,8 @@ Honest communities that a campaign detector must not report:
 - `legit_coordinated` (groups `{id, kind, title, accounts, messages}`): the
   city akimat's and the emergency service's channels cross-posting their own
   notices ("ремонт дороги по ул. X с 12 по 27 мая", "штормовое предупреждение")
-  into 6-10 chats within 5 minutes, a district office re-posting the akimat's
+  into 6-10 chats within 5 minutes (as the channel, or forwarded by the akimat's
+  press secretary's own account), a district office re-posting the akimat's
   notice under the akimat's name; a same-owner family of news channels
   syndicating each story under their own names; sellers repeating their own
   adverts and phone (one group each); a loan-spam bot ring (coordinated spam,
@@ -121,6 +122,7 @@ INDEPENDENT_NEWS = ("Астана Инфо 24", "Астана")
 AKIMAT = "Акимат города Караганды"
 EMERGENCY = "ДЧС Карагандинской области"
 DISTRICT = "Отдел ЖКХ района Казыбек би"  # re-posts the akimat's notices under the akimat's name
+PRESS = "Пресс-служба акимата Караганды"  # a user account that forwards the akimat's posts into chats
 REGION = ("Караганда", "Темиртау", "Балхаш")  # where the offices' notices go
 WHATSAPP_CHATS = (("Дом 15 Бухар-Жырау", "Караганда", "mix", 1.0, "android_ru"),
                   ("Родители 3А школа 14", "Караганда", "ru", 0.8, "ios_en"))
@@ -532,26 +534,29 @@ class _Honest:
         assert chat.channel is not None
         return chat, chat.channel
 
-    def crosspost(self, code: str, office: str, text: str, ts: int) -> None:
-        """An office posts its notice in its channel, then as the channel into 6-10 city chats within 5 minutes."""
+    def crosspost(self, code: str, office: str, text: str, ts: int, press: Account | None = None) -> None:
+        """An office posts its notice in its channel, then into 6-10 city chats within 5 minutes: as the channel,
+        or (given `press`) by its press secretary forwarding the channel's post."""
         rng = self.b.rng
         home, acc = self.channel(office)
         self.b.add(home, Post(ts, acc, text, tag=f"legit:{code}"))
         region = _groups(self.chats, region=True)
         for chat in rng.sample(region, rng.randint(6, min(10, len(region)))):
-            self.b.add(chat, Post(ts + rng.randrange(20, 300), acc, text, tag=f"legit:{code}"))
+            self.b.add(chat, Post(ts + rng.randrange(20, 300), press or acc, text, tag=f"legit:{code}",
+                                  forwarded_from=office if press else None))
 
     def offices(self) -> None:
         b, rng = self.b, self.b.rng
         code = self.group("official_crosspost", f"{AKIMAT}: its own notices cross-posted into city chats")
         streets = ht.PLACES["Караганда"]["street"]
         district_home, district = self.channel(DISTRICT)
+        press = Account("telegram", b.user_id(200_000_000, 900_000_000), PRESS, "ru")
         for i, template in enumerate(ht.NOTICES):
             first = rng.randrange(8, 20)
             street, other = rng.sample(streets, 2)
             text = template.format(street=street, other=other, a=first, b=first + rng.randrange(3, 16))
             ts = b.local(5 + 2 * i, rng.randrange(9, 12), rng.randrange(60))
-            self.crosspost(code, AKIMAT, text, ts)
+            self.crosspost(code, AKIMAT, text, ts, press if i % 2 else None)
             if i % 2 == 0:  # the district office passes it on under the akimat's name
                 later = ts + rng.randrange(1800, 5400)
                 if rng.random() < 0.5:
