@@ -286,7 +286,8 @@ def detect(
     table.add_column("count", justify="right")
     for kind, n in report.clusters.items():
         table.add_row(f"{escape(kind)} clusters", f"{n:,}")
-    for label, n in (("coordination edges", report.edges), ("coordinated groups", report.groups),
+    for label, n in (("coordination edges", report.edges), ("co-active pairs", report.coactive_pairs),
+                     ("coordinated groups", report.groups),
                      ("coordinated accounts", report.coordinated_accounts), ("cross-posting floods", report.floods),
                      ("waves", report.waves)):
         table.add_row(label, f"{n:,}")
