@@ -63,7 +63,7 @@ SPECIFIC_SHARE = 0.5  # a phone/domain/origin joins clusters when at least half 
 NARRATIVE_MIN = 0.35  # Jaccard overlap of content words for "the same narrative"
 SINGLE_PURPOSE_SHARE = 0.8  # an account whose messages are at least this share repeated content is single-purpose
 THIRD_PARTY_MIN_ACCOUNTS = 2  # a number posted by this many accounts that are not the number is third-party
-CONTENT_SHARE = 0.75  # a content cluster this much posted by campaign accounts brings its other copies along
+CONTENT_SHARE = 0.5  # a content cluster this much posted by campaign accounts brings its other copies along
 KEY_KINDS = frozenset({"domain", "phone"})  # clusters of messages sharing a key, not a content
 CONTENT_KINDS = ("text", "media", "forward")  # clusters whose members are copies of one content
 PERSONA_KINDS = frozenset({"text", "media"})  # copies that can be presented as one's own words
@@ -87,7 +87,8 @@ _CHANNEL_PREFIXES = ("telegram:channel", "telegram:chat")
 _WORD = re.compile(r"\w{4,}", re.UNICODE)
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _QUOTE_MARKS = ("«", "“", "„", '"')
-_QUOTED = re.compile(r"[«“„\"](.{20,}?)(?:[»”“\"]|$)", re.S)
+_QUOTED = re.compile(r"[«“„\"]([^»”“\"]{20,})(?:[»”“\"]|$)")  # a closing mark ends the quotation: a short
+# name in quotes («Жаңа Қадам») is a name, not a quotation of the fake
 
 
 @dataclass
@@ -125,6 +126,7 @@ class Corpus:
     watched_phones: set[str] = field(default_factory=set)  # numbers of people on the watchlist
     quotes: set[int] = field(default_factory=set)  # pks that quote content with commentary (see `is_quotation`)
     adverts: set[int] = field(default_factory=set)  # content clusters whose representative text sells something
+    bare_links: set[int] = field(default_factory=set)  # look-alike links posted with under `QUOTE_OWN_WORDS` words
     testimonies: set[int] = field(default_factory=set)  # text clusters whose representative is first-person testimony
     content_grouped: dict[str, str] = field(default_factory=dict)  # account -> why `content_groups` grouped it
 
@@ -213,10 +215,11 @@ class _Measure:
         their coordinated accounts' messages alone, and only when one coordination group owns them,
         except the messages linking a look-alike domain (`is_lookalike_cluster`): whatever their
         caption, those posted by campaign accounts (its repeat spreaders among them, see
-        `content_groups`) and every forward of them spread the fake outlet; a warning quoting it does not.
+        `content_groups`), every forward of them, and every bare link passed on (WhatsApp marks no
+        forwards) spread the fake outlet; a warning naming it in words of its own does not.
         """
         if is_lookalike_cluster(self.c, cluster):
-            return [(pk, pk not in self.c.quotes and (is_forward(m := self.c.msgs[pk])
+            return [(pk, pk not in self.c.quotes and (is_forward(m := self.c.msgs[pk]) or pk in self.c.bare_links
                                                       or self.campaign_account(m.account, set())))
                     for pk in cluster.members]
         if is_key_cluster(cluster):
@@ -868,6 +871,10 @@ def load(engine: Engine, *, min_size: int = 2) -> Corpus:
                 corpus.lookalikes[r.domain] = look
                 corpus.lookalikes.setdefault(r.registrable, look)
         _match_outlets(engine, corpus, hosts)
+        spread = [pk for c in clusters.values() if is_lookalike_cluster(corpus, c) for pk in c.members]
+        for start in range(0, len(spread), 900):
+            corpus.bare_links.update(pk for pk, text in conn.execute(select(m.c.id, m.c.text).where(
+                m.c.id.in_(spread[start:start + 900]))) if len(content_words(text)) < QUOTE_OWN_WORDS)
         corpus.corpus_counts = dict(conn.execute(
             select(m.c.account_id, func.count()).where(m.c.account_id.is_not(None)).group_by(m.c.account_id)).all())
         copied = {pk for c in clusters.values() if c.kind in CONTENT_KINDS for pk in c.members}
