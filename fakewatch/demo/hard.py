@@ -69,7 +69,7 @@ from . import hard_texts as ht
 from . import texts
 from .pages import Page
 from .scenario import (HOUR_CUM, TZ, Account, CampaignTruth, ChatSpec, LegitTruth, MediaSpec, Post, Scenario,
-                       _attach_replies, _Builder, _established, unix)
+                       _Builder, _established, unix)
 
 START = datetime(2025, 5, 5, tzinfo=TZ)
 DAYS = 14

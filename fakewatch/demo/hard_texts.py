@@ -9,7 +9,6 @@ fictional; phone numbers use the 555 exchange of Kazakh mobile ranges.
 
 from __future__ import annotations
 
-import re
 from random import Random
 
 from .texts import Template, format_phone
@@ -383,7 +382,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "утра": ("утром",), "рынка": ("базара",), "автобусы": ("маршрутки", "транспорт"),
     "проезд": ("дорога", "поездка"), "бесплатный": ("бесплатно", "даром"), "желающих": ("кто хочет", "пассажиров"),
 }
-_WORD = re.compile(r"\w+|[^\w\s]+")
 
 
 def paraphrase(rng: Random, text: str, replace_share: float = 0.3, chunk: tuple[int, int] = (3, 5)) -> str:
