@@ -172,3 +172,12 @@ def test_store_keeps_the_pairs_evidence_and_groups_the_network(fresh_db):
         assert sorted(p.chats) == [f"telegram:city{c}" for c in range(4)]
         assert len(p.message_pks) == 32 and set(p.message_pks) <= bot_pks  # 16 posts of each account
     assert set(groups) == set(bots) and len(set(groups.values())) == 1
+
+
+def test_windows_holding_only_one_accounts_own_posts_give_no_pairs():
+    from fakewatch.detect.coactivity import coactive_pairs
+
+    # one channel cross-posting into two chats within the window: window pairs exist, none between accounts
+    found = coactive_pairs([0, 0, 1], [0, 0, 1], [10, 11, 12], [0, 5, 10_000], window=60, gap=60, across_chats=True,
+                           min_occasions=1, min_lift=0, max_chance=None)
+    assert len(found.a) == 0

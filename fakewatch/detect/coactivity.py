@@ -151,9 +151,9 @@ def coactive_pairs(accounts: np.ndarray, chats: np.ndarray, messages: np.ndarray
         i, j = i[ok], j[ok]
         lo, hi = np.minimum(accounts[i], accounts[j]), np.maximum(accounts[i], accounts[j])
         parts.append((lo * n_acc + hi, times[i], i, j))  # i is the earlier row: its time starts the co-post
-    if not parts:
+    pair, at, ri, rj = (np.concatenate(p) for p in zip(*parts)) if parts else (np.empty(0, np.int64),) * 4
+    if not len(pair):  # no window pair, or only one account's own posts in the window
         return _empty()
-    pair, at, ri, rj = (np.concatenate(p) for p in zip(*parts))
     order = np.lexsort((at, pair))
     pair, at, ri, rj = pair[order], at[order], ri[order], rj[order]
     new = np.r_[True, (pair[1:] != pair[:-1]) | (np.diff(at) > gap)]
