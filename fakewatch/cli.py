@@ -446,7 +446,8 @@ def check(
         print_json(result)
         return
     colour = {"known_fake": "red", "suspicious": "yellow", "no_match": "green"}[result["verdict"]]
-    console.print(f"[{colour}]{result['verdict']}[/]")
+    console.print(f"[{colour}]{result['verdict']}[/]"
+                  + (" (too short to check: no content word)" if result.get("reason") == "no_content" else ""))
     for m in result["matches"]:
         console.print(f"  {escape(m['campaign_id'])} {escape(m['title'])}: similarity {m['similarity']:.2f}, "
                       f"first seen {escape(str(m['first_seen']))}, {m['chats']} chats"

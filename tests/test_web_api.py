@@ -176,3 +176,17 @@ def test_message_page_shows_the_record_as_evidence_escaped(client):
     assert "The record as the file had it" in page and "&#34;id&#34;: 500" in page and "ab" * 32 in page
     assert SCRIPT not in page and HTML_NAME not in page
     assert "No record of this message was kept" in client.get("/messages/100").text
+
+
+@pytest.mark.parametrize("text", ["👍", ".", "+"])
+def test_check_of_a_text_without_content_says_so(client, text):
+    """Issue 13: these answered known_fake 100% with a campaign's title (its media posts had empty captions)."""
+    assert client.post("/api/check", json={"text": text}).json() == \
+        {"verdict": "no_match", "matches": [], "signals": [], "reason": "no_content"}
+    page = client.post("/check", data={"text": text, "url": ""}).text
+    assert 'data-verdict="no_match"' in page and "Too short to check" in page
+
+
+def test_empty_check_form_is_too_short_to_check(client):
+    page = client.post("/check", data={"text": "", "url": ""}).text
+    assert 'data-verdict="no_match"' in page and "Too short to check" in page
