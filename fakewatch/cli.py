@@ -134,7 +134,9 @@ def investigate(
     allow_private: Annotated[bool, typer.Option(
         "--allow-private", help="With --fetch-links: also fetch from private and loopback addresses")] = False,
 ) -> None:
-    """Ingest, enrich, detect and assemble campaigns, then write the reports into OUT."""
+    """Ingest, enrich, detect and assemble campaigns, then write the reports into OUT.
+
+    Exits 1 after writing every output when an input was refused (each is named with its problem)."""
     from fakewatch.pipeline import InvestigateError, investigate as run, summary
 
     with progress_bar() as bar:
@@ -160,6 +162,11 @@ def investigate(
     console.print(table)
     console.print(f"[green]wrote[/] {escape(str(out))}: findings.json, report.html, messages.csv, accounts.csv, "
                   "network.gexf")
+    for line in result["refused"]:
+        err.print(f"[red]refused[/] {escape(line)}")
+    if result["refused"]:
+        err.print(f"[red]{len(result['refused'])} input(s) refused[/]: the outputs cover the other inputs only")
+        raise typer.Exit(1)
 
 
 @app.command()

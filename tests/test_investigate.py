@@ -56,6 +56,26 @@ def test_investigate_command_writes_every_output(tmp_path):
     assert json.loads((out / "findings.json").read_text(encoding="utf-8"))["inputs"] == data["inputs"]
 
 
+def test_refused_input_is_named_and_exits_non_zero_after_writing_everything(tmp_path):
+    """Issue 15: `investigate bad/truncated.json good/` printed nothing about the bad file and exited 0."""
+    from fakewatch.pipeline import latest_outputs
+    from fakewatch.store import open_store
+
+    exports = write_exports(tmp_path / "exports")
+    bad = tmp_path / "bad" / "truncated.json"
+    bad.parent.mkdir()
+    bad.write_text('{"name": "x", "type": "private_group", "id": 1, "messages": [', encoding="utf-8")
+    out = tmp_path / "case"
+    result = CliRunner().invoke(app, ["investigate", str(bad), str(exports), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert f"refused {bad}" in " ".join(result.output.split()) and "1 input(s) refused" in result.output
+    for name in OUTPUTS:
+        assert (out / name).stat().st_size > 0
+    [line] = json.loads((out / "findings.json").read_text(encoding="utf-8"))["refused"]
+    assert line.startswith(f"{bad}: ")
+    assert latest_outputs(open_store(f"sqlite:///{out / 'fakewatch.db'}")) == out.resolve()
+
+
 def test_nothing_to_investigate_is_refused(tmp_path):
     bad = tmp_path / "broken.json"
     bad.write_text('{"name": "x", "type": "private_group", "id": 1, "messages": [', encoding="utf-8")
