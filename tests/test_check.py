@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from fakewatch.check import KNOWN, Checker
 from fakewatch.check.content import content_words
 from fakewatch.check.index import CampaignIndex
 from fakewatch.enrich.normalize import template
+from fakewatch.store.tables.core import messages
 from tests.report_store import JS_LINK
 from tests.web_store import PHONE, SCRIPT, WATCHED, build_web_store, copy_store, web_template  # noqa: F401
 
@@ -103,6 +105,24 @@ def test_naming_a_campaign_domain_is_suspicious_linking_its_page_is_known(web_te
     rebuttal = checker.check_text("Проверил: такой статьи нет, ссылка ведёт на shyndyk-kz.info")
     assert rebuttal["verdict"] == "suspicious" and rebuttal["matches"][0]["campaign_id"] == "C1"
     assert checker.check_text("Читайте 👉 https://shyndyk-kz.info/news/48211/")["verdict"] == "known_fake"
+
+
+def test_coordinated_activity_is_neither_fake_nor_suspicious(web_template, tmp_path):
+    """An office cross-posting its own notice is listed as coordinated activity (A1), never a campaign."""
+    from datetime import datetime
+
+    from fakewatch.store.tables.campaigns import campaign_messages, campaigns
+
+    engine = copy_store(web_template, tmp_path)
+    notice = "обычное сообщение 5"  # a chatter message of the store, standing in for the office's notice
+    with engine.begin() as conn:
+        pk = conn.execute(select(messages.c.id).where(messages.c.text == notice)).scalar_one()
+        code = conn.execute(campaigns.insert().values(
+            code="A1", title=notice, score=0.5, reported=False, first_seen=datetime(2025, 4, 18),
+            last_seen=datetime(2025, 4, 18), data={"kind": "cross_posting", "chats": ["telegram:100"]})
+        ).inserted_primary_key[0]
+        conn.execute(campaign_messages.insert().values(campaign_id=code, message_pk=pk))
+    assert Checker(engine).check_text(notice) == {"verdict": "no_match", "matches": [], "signals": []}
 
 
 def test_media_copies_of_a_campaign_picture_are_known_fakes(fresh_db, tmp_path):

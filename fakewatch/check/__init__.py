@@ -8,7 +8,8 @@ near-duplicate of one of the campaign's texts, or when it links to the
 campaign's own domains or short links. A text with no content word (empty, emoji,
 punctuation, "ok", "+": :mod:`fakewatch.check.content`) is never compared with campaign
 texts; when nothing else in it matches either, the answer is `no_match` with
-`"reason": "no_content"`. Independent of any campaign, links to look-alike domains
+`"reason": "no_content"`. Coordinated activity without a harm signal (A1, ...) is not
+matched at all. Independent of any campaign, links to look-alike domains
 of real outlets and phone numbers of watchlisted people are signals.
 Nothing is fetched: a submitted URL is judged by its address alone unless the
 operator enabled fetching; then the page is fetched under :mod:`fakewatch.fetch`'s
@@ -29,6 +30,7 @@ from sqlalchemy import Engine, func, select
 from fakewatch.check import debunks
 from fakewatch.check.content import has_content
 from fakewatch.check.index import CampaignIndex
+from fakewatch.detect.campaigns import CODE_PREFIXES
 from fakewatch.detect.impersonation import OutletIndex, match_domain
 from fakewatch.detect.media import match_file
 from fakewatch.detect.neardup import THRESHOLD
@@ -94,6 +96,9 @@ def load(engine: Engine) -> Snapshot:
     with engine.connect() as conn:
         for row in conn.execute(select(campaigns.c.id, campaigns.c.code, campaigns.c.title, campaigns.c.reported,
                                        campaigns.c.first_seen, campaigns.c.data)
+                                # Coordinated activity (A1, ...) is an office's notices, syndication or spam:
+                                # no harm signal, so a copy of it is neither fake nor suspicious.
+                                .where(campaigns.c.code.not_like(f"{CODE_PREFIXES['activity']}%"))
                                 .order_by(campaigns.c.score.desc())).mappings():
             number[row["id"]] = len(snap.campaigns)
             data = row["data"] or {}
@@ -105,13 +110,14 @@ def load(engine: Engine) -> Snapshot:
                 snap.domains.setdefault(domain, set()).add(number[row["id"]])
         variants = [(tmpl, number[cid]) for cid, tmpl in conn.execute(
             select(campaign_messages.c.campaign_id, enrichment.c.template).distinct()
-            .join(enrichment, enrichment.c.message_pk == campaign_messages.c.message_pk))]
+            .join(enrichment, enrichment.c.message_pk == campaign_messages.c.message_pk)) if cid in number]
         # Only shortened links are kept whole: a bit.ly/x the campaign spread is its own, whereas a real
         # outlet's article it quoted is not (its own domains are matched through `domains`).
         for cid, url in conn.execute(select(campaign_messages.c.campaign_id, links.c.url).distinct()
                                      .join(links, links.c.message_pk == campaign_messages.c.message_pk)
                                      .where(links.c.shortener.is_(True))):
-            snap.urls.setdefault(url, set()).add(number[cid])
+            if cid in number:
+                snap.urls.setdefault(url, set()).add(number[cid])
         for name, phones in conn.execute(select(watchlist.c.name, watchlist.c.phones)):
             for phone in phones or []:
                 snap.watch[phone] = name
