@@ -24,6 +24,8 @@ from fakewatch.store import open_store
 from fakewatch.store.tables.runs import investigations
 
 Progress = Callable[[str, int, "int | None"], None]  # (stage, done, total)
+DETAIL = " · "
+"""Separates a stage from what it is working on ("ingest · result.json"): one progress line per stage."""
 STORE_NAME = "fakewatch.db"
 
 
@@ -56,7 +58,7 @@ def investigate(
     tick = progress or (lambda *_: None)
     engine = open_store(db or f"sqlite:///{out / STORE_NAME}")
     read = ingest(engine, [Path(p) for p in paths], options=options,
-                  progress=lambda path, n: tick("ingest", n, None))
+                  progress=lambda path, n: tick(f"ingest{DETAIL}{Path(path).name}", n, None))
     if not read.files:
         problems = "; ".join(str(e) for e in read.refused) or "no inputs"
         raise InvestigateError(f"nothing to investigate: {problems}")

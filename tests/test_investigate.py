@@ -76,6 +76,20 @@ def test_refused_input_is_named_and_exits_non_zero_after_writing_everything(tmp_
     assert latest_outputs(open_store(f"sqlite:///{out / 'fakewatch.db'}")) == out.resolve()
 
 
+def test_progress_names_each_file_and_counts_on_over_files(tmp_path):
+    """Issue 15: the ingest count restarted at every file, without its name, and stages had no total."""
+    seen: list[tuple[str, int, int | None]] = []
+    investigate([write_exports(tmp_path / "exports")], tmp_path / "out",
+                progress=lambda stage, done, total: seen.append((stage, done, total)))
+    ingest = [(stage, done) for stage, done, _total in seen if stage.startswith("ingest")]
+    assert {stage for stage, _ in ingest} == {"ingest · result.json"}  # five chat folders, each a result.json
+    counts = [done for _, done in ingest]
+    assert counts == sorted(counts) and counts[-1] == 5 * 16
+    enrich = [(done, total) for stage, done, total in seen if stage == "enrich"]
+    assert enrich[-1] == (80, 80)
+    assert ("reports", 4, 4) in seen
+
+
 def test_nothing_to_investigate_is_refused(tmp_path):
     bad = tmp_path / "broken.json"
     bad.write_text('{"name": "x", "type": "private_group", "id": 1, "messages": [', encoding="utf-8")
