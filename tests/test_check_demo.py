@@ -35,14 +35,15 @@ def demo(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("demo")
     generate(folder / "scenario", seed=SEED, messages=MESSAGES)
-    investigate(inputs(folder / "scenario"), folder / "out", options={"tz": "Asia/Almaty"})
+    path = investigate(inputs(folder / "scenario"), folder / "out", options={"tz": "Asia/Almaty"})
     truth = json.loads((folder / "scenario" / "truth.json").read_text(encoding="utf-8"))
     planted = {(m["platform"], m["chat_id"], m["message_id"]) for c in truth["campaigns"] for m in c["messages"]}
     engine = open_store(f"sqlite:///{folder / 'out' / 'fakewatch.db'}")
     with engine.connect() as conn:
         rows = conn.execute(select(messages.c.id, messages.c.platform, messages.c.chat_id, messages.c.message_id,
                                    messages.c.text)).all()
-    return {"checker": Checker(engine), "planted": planted, "rows": rows}
+    return {"checker": Checker(engine), "planted": planted, "rows": rows,
+            "findings": json.loads(path.read_text(encoding="utf-8"))}
 
 
 def test_frequent_short_messages_are_never_known_fakes(demo):
@@ -68,3 +69,10 @@ def test_planted_campaign_messages_are_still_known_fakes(demo):
 def test_texts_without_a_content_word_are_not_checked(demo, text):
     assert demo["checker"].check_text(text) == {"verdict": "no_match", "matches": [], "signals": [],
                                                 "reason": NO_CONTENT}
+
+
+def test_every_field_of_the_demo_findings_is_documented(demo):
+    """The demo's findings.json has every kind of field (media, waves, targets, evidence): docs/ names each."""
+    from tests.findings_docs import undocumented
+
+    assert undocumented(demo["findings"]) == []
