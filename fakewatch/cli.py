@@ -198,7 +198,7 @@ def investigate(
     console.print(f"[green]wrote[/] {escape(str(out))}: findings.json, report.html, messages.csv, accounts.csv, "
                   "network.gexf")
     for line in result["refused"]:
-        err.print(f"[red]refused[/] {escape(line)}")
+        err.print(f"[red]refused[/] {escape(line)}", soft_wrap=True)  # a path is never broken across lines
     if result["refused"]:
         err.print(f"[red]{len(result['refused'])} input(s) refused[/]: the outputs cover the other inputs only")
         raise typer.Exit(1)

@@ -68,7 +68,7 @@ def test_refused_input_is_named_and_exits_non_zero_after_writing_everything(tmp_
     out = tmp_path / "case"
     result = CliRunner().invoke(app, ["investigate", str(bad), str(exports), "--out", str(out)])
     assert result.exit_code == 1, result.output
-    assert f"refused {bad}" in " ".join(result.output.split()) and "1 input(s) refused" in result.output
+    assert f"refused {bad}: " in result.output and "1 input(s) refused" in result.output
     for name in OUTPUTS:
         assert (out / name).stat().st_size > 0
     [line] = json.loads((out / "findings.json").read_text(encoding="utf-8"))["refused"]
