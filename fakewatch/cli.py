@@ -9,8 +9,10 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 from rich.table import Table
+from rich.text import Text
 
 from fakewatch import GENERATOR
 
@@ -31,8 +33,29 @@ def print_json(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+PIPED_WIDTH = 10_000
+"""Columns a table may take when stdout is not a terminal: ids and paths are never cut to "7…" in a pipe."""
+
+
+def print_table(table: Table) -> None:
+    """A table at the terminal's width, or unshrunk when piped or redirected (use --json for tools)."""
+    if console.is_terminal:
+        console.print(table)
+    else:
+        Console(width=PIPED_WIDTH).print(table)
+
+
+class Count(ProgressColumn):
+    """done/total, or the running count alone while the total is not known yet."""
+
+    def render(self, task: Task) -> Text:
+        done = f"{int(task.completed):,}"
+        return Text(f"{done}/{int(task.total):,}" if task.total is not None else done, style="progress.download")
+
+
 def progress_bar() -> Progress:
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}"),
+    """One line per stage: what it works on, a bar, done/total, time left (once a total is known), time taken."""
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), Count(), TimeRemainingColumn(),
                     TimeElapsedColumn(), console=err, transient=True)
 
 
@@ -43,9 +66,20 @@ def engine_for(db: str | None):
 
 
 @app.command()
-def version() -> None:
-    """Print the version."""
-    console.print(GENERATOR)
+def version(
+    findings: Annotated[Optional[Path], typer.Argument(help="A findings.json: print the version that wrote it")] = None,
+) -> None:
+    """Print this fakewatch's version, or the one that wrote a findings.json."""
+    if findings is None:
+        console.print(GENERATOR)
+        return
+    try:
+        written = json.loads(findings.read_text(encoding="utf-8"))["generator"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        err.print(f"[red]refused[/] {escape(str(findings))}: not a findings.json with a generator "
+                  f"({escape(type(exc).__name__)}: {escape(str(exc))})")
+        raise typer.Exit(1) from exc
+    console.print(f"{escape(str(written))} wrote {escape(str(findings))}; this is {GENERATOR}")
 
 
 @app.command()
@@ -79,7 +113,7 @@ def ingest(
         task = bar.add_task("ingest", total=None)
 
         def tick(path: str, n: int) -> None:
-            bar.update(task, description=escape(Path(path).name), completed=n)
+            bar.update(task, description=escape(f"ingest · {Path(path).name}"), completed=n)
 
         report = run(engine, paths, options=options, progress=tick)
     for f in report.files:
@@ -108,14 +142,14 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
     for platform, row in sorted(data["platforms"].items()):
         table.add_row(escape(platform), *(f"{row.get(k, 0):,}" for k in ("messages", "chats", "accounts")))
     table.add_row("[b]all[/]", f"{data['messages']:,}", f"{data['chats']:,}", f"{data['accounts']:,}")
-    console.print(table)
+    print_table(table)
     if data["days"]:
         days = Table(title="messages per day")
         days.add_column("day")
         days.add_column("messages", justify="right")
         for day, n in data["days"].items():
             days.add_row(str(day), f"{n:,}")
-        console.print(days)
+        print_table(days)
 
 
 @app.command()
@@ -134,16 +168,19 @@ def investigate(
     allow_private: Annotated[bool, typer.Option(
         "--allow-private", help="With --fetch-links: also fetch from private and loopback addresses")] = False,
 ) -> None:
-    """Ingest, enrich, detect and assemble campaigns, then write the reports into OUT."""
-    from fakewatch.pipeline import InvestigateError, investigate as run, summary
+    """Ingest, enrich, detect and assemble campaigns, then write the reports into OUT.
+
+    Exits 1 after writing every output when an input was refused (each is named with its problem)."""
+    from fakewatch.pipeline import DETAIL, InvestigateError, investigate as run, summary
 
     with progress_bar() as bar:
         tasks: dict[str, int] = {}
 
         def tick(stage: str, done: int, total: int | None) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(escape(stage), total=total)
-            bar.update(tasks[stage], completed=done, total=total)
+            key = stage.split(DETAIL)[0]  # "ingest · a.json" then "ingest · b.json": one line, its file shown
+            if key not in tasks:
+                tasks[key] = bar.add_task(escape(stage), total=total)
+            bar.update(tasks[key], description=escape(stage), completed=done, total=total)
 
         try:
             path = run(paths, out, db=db, redact_phones=redact_phones, options={"tz": tz}, progress=tick,
@@ -157,9 +194,14 @@ def investigate(
         table.add_column(col)
     for code, score, title, n in result["campaigns"]:
         table.add_row(code, f"{score:.2f}", f"{n:,}", escape(title))
-    console.print(table)
+    print_table(table)
     console.print(f"[green]wrote[/] {escape(str(out))}: findings.json, report.html, messages.csv, accounts.csv, "
                   "network.gexf")
+    for line in result["refused"]:
+        err.print(f"[red]refused[/] {escape(line)}", soft_wrap=True)  # a path is never broken across lines
+    if result["refused"]:
+        err.print(f"[red]{len(result['refused'])} input(s) refused[/]: the outputs cover the other inputs only")
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -252,7 +294,7 @@ def evaluate(
         print_json({**result, "missed": missed})
     else:
         console.print(escape(scoring.line(result)), soft_wrap=True)
-        console.print(scoring.table(result))
+        print_table(scoring.table(result))
         for miss in missed:
             err.print(f"[red]missed[/] {escape(miss)}")
     if missed:
@@ -277,7 +319,8 @@ def detect(
     with progress_bar() as bar:
         task = bar.add_task("detect", total=None)
         report = run(engine_for(db), params=params,
-                     progress=lambda step, done, total: bar.update(task, description=escape(step), completed=done))
+                     progress=lambda step, done, total: bar.update(task, description=escape(f"detect: {step}"),
+                                                                   completed=done, total=total))
     if as_json:
         print_json(report.as_dict())
         return
@@ -291,7 +334,7 @@ def detect(
                      ("coordinated accounts", report.coordinated_accounts), ("cross-posting floods", report.floods),
                      ("waves", report.waves)):
         table.add_row(label, f"{n:,}")
-    console.print(table)
+    print_table(table)
     for note in report.notes:
         console.print(f"[yellow]note[/] {escape(note)}")
 
@@ -300,13 +343,16 @@ def detect(
 def clusters(
     db: DbOption = None,
     as_json: JsonOption = False,
-    kind: Annotated[Optional[str], typer.Option("--kind", help="text, link, domain, forward or media")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="text, link, domain, phone, forward or media")] = None,
     min_accounts: Annotated[int, typer.Option("--min-accounts", help="Only clusters with this many authors")] = 1,
     limit: Annotated[int, typer.Option("--limit", help="How many, largest first")] = 50,
 ) -> None:
     """Content clusters found by `fakewatch detect`, most widely posted first."""
+    from fakewatch.detect import KINDS
     from fakewatch.detect.query import clusters as list_clusters
 
+    if kind is not None and kind not in KINDS:
+        raise typer.BadParameter(f"{kind!r} is not a cluster kind; kinds: {', '.join(KINDS)}", param_hint="--kind")
     rows = list_clusters(engine_for(db), kind=kind, min_accounts=min_accounts, limit=limit)
     if as_json:
         print_json(rows)
@@ -321,7 +367,7 @@ def clusters(
         table.add_row(str(r["id"]), r["kind"], f"{r['size']:,}", f"{r['accounts']:,}", f"{r['chats']:,}",
                       str(r["waves"]), (r["first_seen"] or "")[:16], escape(r["seeders"][0] if r["seeders"] else ""),
                       escape(" ".join(text.split())[:120]))
-    console.print(table)
+    print_table(table)
 
 
 @app.command()
@@ -346,7 +392,7 @@ def accounts(
     for r in rows:
         table.add_row(str(r["group"]), escape(r["account_id"]), f"{r['degree']:.2f}", str(len(r["partners"])),
                       f"{r['co_posts']:,}", str(len(r["clusters"])), str(r["floods"]), (r["first_seen"] or "")[:16])
-    console.print(table)
+    print_table(table)
 
 
 user_app = typer.Typer(help="Web UI accounts.", no_args_is_help=True)
@@ -409,6 +455,44 @@ def user_add(
     console.print(f"[green]ok[/] user {escape(made.name)} ({made.role})")
 
 
+@user_app.command("list")
+def user_list(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Web UI accounts: name, role, whether disabled, when created."""
+    from fakewatch.web.auth import list_users
+
+    rows = [{"name": u["name"], "role": u["role"], "disabled": bool(u["disabled"]),
+             "created_at": u["created_at"].isoformat(timespec="seconds")} for u in list_users(engine_for(db))]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title=f"users ({len(rows)})")
+    for col in ("name", "role", "disabled", "created"):
+        table.add_column(col, no_wrap=True)
+    for r in rows:
+        table.add_row(escape(r["name"]), r["role"], "yes" if r["disabled"] else "", r["created_at"])
+    print_table(table)
+
+
+@user_app.command("password")
+def user_password(
+    name: Annotated[str, typer.Argument(help="Login name")],
+    password: Annotated[Optional[str], typer.Option("--password", envvar="FAKEWATCH_PASSWORD",
+                                                    help="Prompted for when not given")] = None,
+    db: DbOption = None,
+) -> None:
+    """Reset a web UI account's password; the user's open sessions end (API tokens stay valid)."""
+    from fakewatch.web.auth import AuthError, set_password
+
+    if password is None:
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        set_password(engine_for(db), name, password)
+    except AuthError as exc:
+        err.print(f"[red]refused[/] {escape(str(exc))}")
+        raise typer.Exit(1) from exc
+    console.print(f"[green]ok[/] new password for {escape(name)}")
+
+
 @token_app.command("create")
 def token_create(
     name: Annotated[str, typer.Argument(help="User the token acts as")],
@@ -456,7 +540,8 @@ def check(
         print_json(result)
         return
     colour = {"known_fake": "red", "suspicious": "yellow", "no_match": "green"}[result["verdict"]]
-    console.print(f"[{colour}]{result['verdict']}[/]")
+    console.print(f"[{colour}]{result['verdict']}[/]"
+                  + (" (too short to check: no content word)" if result.get("reason") == "no_content" else ""))
     for m in result["matches"]:
         console.print(f"  {escape(m['campaign_id'])} {escape(m['title'])}: similarity {m['similarity']:.2f}, "
                       f"first seen {escape(str(m['first_seen']))}, {m['chats']} chats"
@@ -541,7 +626,7 @@ def watch_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     for r in rows:
         table.add_row(str(r["id"]), escape(r["name"]), escape(", ".join(r["aliases"])), escape(", ".join(r["phones"])),
                       f"{r['named_in']:,}", f"{r['phone_in']:,}")
-    console.print(table)
+    print_table(table)
 
 
 # --- look-alike outlets: web pages, fetching, the outlet registry ------------------------------------
@@ -647,7 +732,7 @@ def outlets_list(
         table.add_column(col)
     for o in sorted(rows, key=lambda o: (o.source, o.country or "", o.domain)):
         table.add_row(escape(o.domain), escape(o.name), o.lang or "", o.country or "", o.source)
-    console.print(table)
+    print_table(table)
 
 
 @outlets_app.command("check")
@@ -694,7 +779,7 @@ def lookalikes(db: DbOption = None, as_json: JsonOption = False) -> None:
     for r in rows:
         table.add_row(escape(r.domain), escape(r.outlet), escape(r.method), f"{r.score:.2f}", f"{len(r.message_pks):,}",
                       str(len(r.page_ids)), escape(r.detail))
-    console.print(table)
+    print_table(table)
     if shared:
         trk = Table(title="tracker ids shared by several domains")
         for col in ("kind", "id", "domains"):

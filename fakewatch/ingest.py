@@ -59,7 +59,7 @@ class IngestReport:
         return sum(f.added for f in self.files)
 
 
-Progress = Callable[[str, int], None]  # (file path, messages read so far)
+Progress = Callable[[str, int], None]  # (file being read, messages read so far by this run, over all its files)
 
 
 def sha256_file(path: Path) -> str:
@@ -133,6 +133,8 @@ def ingest(
     """
     report = IngestReport()
     workdir = Path(tempfile.mkdtemp(prefix="fakewatch-"))
+    earlier = 0  # messages of the files already read: the count goes on rising from file to file
+    tick = (lambda shown, n: progress(shown, earlier + n)) if progress else None
     try:
         for item in expand([Path(p) for p in paths], workdir):
             if isinstance(item, ReadError):
@@ -140,7 +142,8 @@ def ingest(
                 continue
             path, shown = item
             try:
-                report.files.append(ingest_file(engine, path, shown, options or {}, progress))
+                report.files.append(ingest_file(engine, path, shown, options or {}, tick))
+                earlier += report.files[-1].messages
             except ReadError as exc:
                 report.refused.append(exc)
             except (OSError, UnicodeDecodeError) as exc:

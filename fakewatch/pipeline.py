@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import Engine, select
 
 from fakewatch import enrich
 from fakewatch.detect import campaigns
@@ -18,8 +21,11 @@ from fakewatch.detect import run as detect
 from fakewatch.ingest import ingest
 from fakewatch.report import csv, findings, graph, html
 from fakewatch.store import open_store
+from fakewatch.store.tables.runs import investigations
 
 Progress = Callable[[str, int, "int | None"], None]  # (stage, done, total)
+DETAIL = " · "
+"""Separates a stage from what it is working on ("ingest · result.json"): one progress line per stage."""
 STORE_NAME = "fakewatch.db"
 
 
@@ -52,7 +58,7 @@ def investigate(
     tick = progress or (lambda *_: None)
     engine = open_store(db or f"sqlite:///{out / STORE_NAME}")
     read = ingest(engine, [Path(p) for p in paths], options=options,
-                  progress=lambda path, n: tick("ingest", n, None))
+                  progress=lambda path, n: tick(f"ingest{DETAIL}{Path(path).name}", n, None))
     if not read.files:
         problems = "; ".join(str(e) for e in read.refused) or "no inputs"
         raise InvestigateError(f"nothing to investigate: {problems}")
@@ -76,11 +82,22 @@ def investigate(
     tick("reports", 3, 4)
     graph.write(engine, out, redact_phones=redact_phones)
     tick("reports", 4, 4)
+    with engine.begin() as conn:
+        conn.execute(investigations.insert().values(out_dir=str(out.resolve()), refused=record.get("refused", []),
+                                                    finished_at=datetime.now(timezone.utc).replace(tzinfo=None)))
     return path
+
+
+def latest_outputs(engine: Engine) -> Path | None:
+    """The output folder of the newest investigate run on this store (command line or web upload), if any."""
+    with engine.connect() as conn:
+        folder = conn.execute(select(investigations.c.out_dir).order_by(investigations.c.id.desc()).limit(1)).scalar()
+    return Path(folder) if folder else None
 
 
 def summary(findings_path: Path) -> dict:
     """The headline numbers of a findings.json, for the command line."""
     data = json.loads(findings_path.read_text(encoding="utf-8"))
     return {"campaigns": [(c["id"], c["score"], c["title"], len(c["messages"])) for c in data["campaigns"]],
-            "candidates": len(data.get("candidates", [])), "inputs": len(data["inputs"])}
+            "candidates": len(data.get("candidates", [])), "inputs": len(data["inputs"]),
+            "refused": data.get("refused", [])}

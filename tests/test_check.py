@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from fakewatch.check import KNOWN, Checker
+from fakewatch.check.content import content_words
 from fakewatch.check.index import CampaignIndex
 from fakewatch.enrich.normalize import template
+from fakewatch.store.tables.core import messages
 from tests.report_store import JS_LINK
 from tests.web_store import PHONE, SCRIPT, WATCHED, build_web_store, copy_store, web_template  # noqa: F401
 
@@ -72,6 +75,54 @@ def test_index_finds_near_duplicates_through_bands_and_short_texts_exactly():
     assert index.query(template("короткий текст")) == {1: 1.0}
     assert index.query(template("короткий тест")) == {}
     assert index.query(template("Совсем другой длинный текст про погоду в Алматы на выходных и в понедельник")) == {}
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("👍", []), (".", []), ("", []), ("+", []), ("Ок!", []), ("Спасибо большое 🙏", []), ("хахаха", []),
+    ("Звоните +7 701 555 01 01", ["звоните"]), ("https://bit.ly/x 🔥", []),
+    ("Смотрите до кoнцa!!! ⚡", ["смотрите", "до", "конца"]),
+])
+def test_content_words_leave_out_emoji_placeholders_and_phatic_replies(text, words):
+    assert content_words(template(text)) == words
+
+
+def test_index_ignores_texts_without_content():
+    """The deepfake campaign's empty captions matched every empty, emoji-only or "+" text as a known fake."""
+    index = CampaignIndex.build([(template(""), 0), (template("🔥🔥"), 1), (template("++"), 2), (template("Да!"), 3)])
+    assert len(index) == 0
+    for text in ("", "👍", ".", "+", "да"):
+        assert index.query(template(text)) == {}
+
+
+def test_naming_a_campaign_domain_is_suspicious_linking_its_page_is_known(web_template, tmp_path):
+    from fakewatch.store.tables.campaigns import campaigns
+
+    engine = copy_store(web_template, tmp_path)
+    with engine.begin() as conn:
+        data = conn.execute(campaigns.select()).mappings().first()["data"]
+        conn.execute(campaigns.update().values(data={**data, "domains": ["shyndyk-kz.info"]}))
+    checker = Checker(engine)
+    rebuttal = checker.check_text("Проверил: такой статьи нет, ссылка ведёт на shyndyk-kz.info")
+    assert rebuttal["verdict"] == "suspicious" and rebuttal["matches"][0]["campaign_id"] == "C1"
+    assert checker.check_text("Читайте 👉 https://shyndyk-kz.info/news/48211/")["verdict"] == "known_fake"
+
+
+def test_coordinated_activity_is_neither_fake_nor_suspicious(web_template, tmp_path):
+    """An office cross-posting its own notice is listed as coordinated activity (A1), never a campaign."""
+    from datetime import datetime
+
+    from fakewatch.store.tables.campaigns import campaign_messages, campaigns
+
+    engine = copy_store(web_template, tmp_path)
+    notice = "обычное сообщение 5"  # a chatter message of the store, standing in for the office's notice
+    with engine.begin() as conn:
+        pk = conn.execute(select(messages.c.id).where(messages.c.text == notice)).scalar_one()
+        code = conn.execute(campaigns.insert().values(
+            code="A1", title=notice, score=0.5, reported=False, first_seen=datetime(2025, 4, 18),
+            last_seen=datetime(2025, 4, 18), data={"kind": "cross_posting", "chats": ["telegram:100"]})
+        ).inserted_primary_key[0]
+        conn.execute(campaign_messages.insert().values(campaign_id=code, message_pk=pk))
+    assert Checker(engine).check_text(notice) == {"verdict": "no_match", "matches": [], "signals": []}
 
 
 def test_media_copies_of_a_campaign_picture_are_known_fakes(fresh_db, tmp_path):

@@ -43,3 +43,18 @@ def test_tables_show_hostile_text_literally(fresh_db):
     assert "[bold red]ОФИЦИАЛЬНО[/]" in shown
     table = runner.invoke(app, ["accounts", "--coordinated", "--db", db], env={"COLUMNS": "200"})
     assert table.exit_code == 0 and "telegram:user9002" in table.output
+
+
+def test_piped_tables_keep_whole_ids_and_unknown_kinds_are_refused(fresh_db):
+    """Issue 15: `clusters | cat` cut ids to "7…"; `--kind bogus` printed an empty table and exited 0."""
+    db = _db(fresh_db)
+    runner = CliRunner()  # its stdout is not a terminal, as in a pipe; no COLUMNS set
+    assert runner.invoke(app, ["detect", "--db", db]).exit_code == 0
+    accounts = runner.invoke(app, ["accounts", "--coordinated", "--db", db], env={"COLUMNS": None})
+    assert all(f"telegram:user900{i}" in accounts.output for i in (1, 2, 3)) and "…" not in accounts.output
+    rows = json.loads(runner.invoke(app, ["clusters", "--db", db, "--json"]).output)
+    shown = runner.invoke(app, ["clusters", "--db", db], env={"COLUMNS": None}).output
+    assert all(r["seeders"][0] in shown for r in rows if r["seeders"])
+    bogus = runner.invoke(app, ["clusters", "--db", db, "--kind", "bogus"], env={"COLUMNS": "300"})
+    assert bogus.exit_code == 2 and "kinds: text, link, domain, phone, forward, media" in bogus.output
+    assert "phone" in runner.invoke(app, ["clusters", "--help"], env={"COLUMNS": "200"}).output

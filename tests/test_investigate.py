@@ -56,6 +56,40 @@ def test_investigate_command_writes_every_output(tmp_path):
     assert json.loads((out / "findings.json").read_text(encoding="utf-8"))["inputs"] == data["inputs"]
 
 
+def test_refused_input_is_named_and_exits_non_zero_after_writing_everything(tmp_path):
+    """Issue 15: `investigate bad/truncated.json good/` printed nothing about the bad file and exited 0."""
+    from fakewatch.pipeline import latest_outputs
+    from fakewatch.store import open_store
+
+    exports = write_exports(tmp_path / "exports")
+    bad = tmp_path / "bad" / "truncated.json"
+    bad.parent.mkdir()
+    bad.write_text('{"name": "x", "type": "private_group", "id": 1, "messages": [', encoding="utf-8")
+    out = tmp_path / "case"
+    result = CliRunner().invoke(app, ["investigate", str(bad), str(exports), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert f"refused {bad}: " in result.output and "1 input(s) refused" in result.output
+    for name in OUTPUTS:
+        assert (out / name).stat().st_size > 0
+    [line] = json.loads((out / "findings.json").read_text(encoding="utf-8"))["refused"]
+    assert line.startswith(f"{bad}: ")
+    assert latest_outputs(open_store(f"sqlite:///{out / 'fakewatch.db'}")) == out.resolve()
+
+
+def test_progress_names_each_file_and_counts_on_over_files(tmp_path):
+    """Issue 15: the ingest count restarted at every file, without its name, and stages had no total."""
+    seen: list[tuple[str, int, int | None]] = []
+    investigate([write_exports(tmp_path / "exports")], tmp_path / "out",
+                progress=lambda stage, done, total: seen.append((stage, done, total)))
+    ingest = [(stage, done) for stage, done, _total in seen if stage.startswith("ingest")]
+    assert {stage for stage, _ in ingest} == {"ingest · result.json"}  # five chat folders, each a result.json
+    counts = [done for _, done in ingest]
+    assert counts == sorted(counts) and counts[-1] == 5 * 16
+    enrich = [(done, total) for stage, done, total in seen if stage == "enrich"]
+    assert enrich[-1] == (80, 80)
+    assert ("reports", 4, 4) in seen
+
+
 def test_nothing_to_investigate_is_refused(tmp_path):
     bad = tmp_path / "broken.json"
     bad.write_text('{"name": "x", "type": "private_group", "id": 1, "messages": [', encoding="utf-8")

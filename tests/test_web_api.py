@@ -176,3 +176,58 @@ def test_message_page_shows_the_record_as_evidence_escaped(client):
     assert "The record as the file had it" in page and "&#34;id&#34;: 500" in page and "ab" * 32 in page
     assert SCRIPT not in page and HTML_NAME not in page
     assert "No record of this message was kept" in client.get("/messages/100").text
+
+
+@pytest.mark.parametrize("text", ["👍", ".", "+"])
+def test_check_of_a_text_without_content_says_so(client, text):
+    """Issue 13: these answered known_fake 100% with a campaign's title (its media posts had empty captions)."""
+    assert client.post("/api/check", json={"text": text}).json() == \
+        {"verdict": "no_match", "matches": [], "signals": [], "reason": "no_content"}
+    page = client.post("/check", data={"text": text, "url": ""}, headers={"Accept-Language": "en"}).text
+    assert 'data-verdict="no_match" data-reason="no_content"' in page and "Too short to check" in page
+
+
+def test_empty_check_form_is_too_short_to_check(client):
+    page = client.post("/check", data={"text": "", "url": ""}, headers={"Accept-Language": "ru"}).text
+    assert 'data-reason="no_content"' in page and "Слишком мало текста для проверки" in page
+
+
+@pytest.mark.parametrize(("accept", "lang", "heading"), [
+    ("ru-RU,ru;q=0.9,en;q=0.8", "ru", "Известный фейк"),
+    ("kk-KZ, ru;q=0.5", "kk", "Белгілі фейк"),
+    ("en-US,en;q=0.9", "en", "Known fake"),
+    ("de-DE, en;q=0.3, kk;q=0.7", "kk", "Белгілі фейк"),
+    ("", "ru", "Известный фейк"),  # no header: Russian, which both audiences read
+])
+def test_check_page_speaks_the_visitors_language(client, accept, lang, heading):
+    text = f"Все на марш у акимата! Организатор +7 701 555 01 01 {SCRIPT} {JS_LINK}"
+    page = client.post("/check", data={"text": text}, headers={"Accept-Language": accept}).text
+    page = page.replace("\u202f", " ")  # CLDR writes a narrow no-break space before "г." and "ж."
+    assert f'<html lang="{lang}">' in page and f"<h2>{heading}</h2>" in page
+    first_seen = {"ru": "18 апреля 2025 г.", "kk": "2025 ж. 18 сәуір", "en": "April 18, 2025"}[lang]
+    assert first_seen in page and "2025-04-18T06:00:00Z" not in page  # a date people read, not ISO
+    assert {"ru": "в 8 чатах", "kk": "8 чатта", "en": "in 8 chats"}[lang] in page
+    assert "<script>window.__pwned" not in page
+
+
+def test_language_picked_on_the_page_is_remembered(client):
+    picked = client.get("/check?lang=kk", headers={"Accept-Language": "en"})
+    assert '<html lang="kk">' in picked.text and picked.cookies.get("fw_lang") == "kk"
+    assert '<html lang="kk">' in client.get("/check", headers={"Accept-Language": "en"}).text
+    assert '<html lang="en">' in client.get("/check?lang=en").text
+    assert '<html lang="en">' in client.get("/check?lang=xx").text  # unknown picks change nothing
+
+
+@pytest.mark.parametrize(("query", "cookie", "accept", "chosen"), [
+    (None, None, "en-GB,en;q=0.9", "en"),
+    (None, None, "fr, kk;q=0.2, ru;q=0.1", "kk"),
+    (None, None, "ru;q=0, en;q=0.5", "en"),  # q=0 means "not this one"
+    (None, None, "kk;q=oops, en;q=0.1", "en"),  # a malformed weight says nothing
+    (None, "kk", "en", "kk"),
+    ("en", "kk", "ru", "en"),
+    ("xx", None, None, "ru"),
+])
+def test_language_choice(query, cookie, accept, chosen):
+    from fakewatch.web.i18n import choose
+
+    assert choose(query, cookie, accept) == chosen

@@ -50,3 +50,40 @@ def test_upload_runs_the_pipeline_and_offers_its_outputs(fresh_db, tmp_path):
     assert len(client.get("/api/search?q=сантехника", headers=bearer).json()) == 1  # indexed after the run
     page = client.get(response.headers["location"]).text
     assert 'data-job-url="/api/jobs/' in page and "done" in page
+
+
+@pytest.mark.slow
+def test_upload_with_a_refused_file_is_partial_and_names_it(fresh_db, tmp_path):
+    """Issue 15: a truncated export beside a good one showed "Status: done" and a full bar."""
+    create_user(fresh_db, "ana", PASSWORD, "analyst")
+    client = make_client(fresh_db, tmp_path)
+    bearer = {"Authorization": f"Bearer {create_token(fresh_db, 'ana')}"}
+    csrf = login(client, "ana")
+    response = client.post("/upload", data={"csrf": csrf}, follow_redirects=False, files=[
+        ("files", ("result.json", export())), ("files", ("<b>cut.json", export()[:300]))])
+    client.app.state.fw.jobs.wait(timeout=240)
+    [job] = client.get("/api/jobs", headers=bearer).json()
+    assert job["status"] == "partial" and job["findings"] is True, job
+    [refused] = job["refused"]
+    assert refused.startswith("_b_cut.json: byte 300") and str(tmp_path) not in refused  # its name, no server path
+    page = client.get(response.headers["location"]).text
+    assert "Not everything was analysed" in page and "_b_cut.json" in page and "<b>cut" not in page
+    assert 'class="partial"' in page
+    assert {"findings.json", "report.html"} <= {f["name"] for f in client.get("/api/downloads", headers=bearer).json()}
+
+
+@pytest.mark.slow
+def test_downloads_offer_a_command_line_run_on_the_same_store(tmp_path):
+    """Issue 15: after `fakewatch investigate --db S`, `fakewatch serve --db S` said "Nothing yet"."""
+    from fakewatch.pipeline import investigate
+    from fakewatch.store import open_store
+
+    (tmp_path / "result.json").write_bytes(export())
+    db = tmp_path / "case.db"
+    investigate([tmp_path / "result.json"], tmp_path / "case", db=str(db))
+    engine = open_store(str(db))
+    create_user(engine, "ana", PASSWORD, "analyst")
+    client = make_client(engine, tmp_path / "web")
+    login(client, "ana")
+    page = client.get("/downloads").text
+    assert "findings.json" in page and "report.html" in page and "Nothing yet" not in page

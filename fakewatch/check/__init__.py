@@ -5,8 +5,12 @@ Answers `{"verdict": "known_fake" | "suspicious" | "no_match", "matches": [...],
 file is a copy of, with their published debunk. A text matches a campaign when its
 template (same :func:`~fakewatch.enrich.normalize.template` as detection) is a
 near-duplicate of one of the campaign's texts, or when it links to the
-campaign's own domains or short links. Independent of any campaign, links to look-alike
-domains of real outlets and phone numbers of watchlisted people are signals.
+campaign's own domains or short links. A text with no content word (empty, emoji,
+punctuation, "ok", "+": :mod:`fakewatch.check.content`) is never compared with campaign
+texts; when nothing else in it matches either, the answer is `no_match` with
+`"reason": "no_content"`. Coordinated activity without a harm signal (A1, ...) is not
+matched at all. Independent of any campaign, links to look-alike domains
+of real outlets and phone numbers of watchlisted people are signals.
 Nothing is fetched: a submitted URL is judged by its address alone unless the
 operator enabled fetching; then the page is fetched under :mod:`fakewatch.fetch`'s
 SSRF rules and its final address, title and text are matched too.
@@ -19,11 +23,14 @@ import time
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, func, select
 
 from fakewatch.check import debunks
+from fakewatch.check.content import has_content
 from fakewatch.check.index import CampaignIndex
+from fakewatch.detect.campaigns import CODE_PREFIXES
 from fakewatch.detect.impersonation import OutletIndex, match_domain
 from fakewatch.detect.media import match_file
 from fakewatch.detect.neardup import THRESHOLD
@@ -43,6 +50,10 @@ KNOWN = THRESHOLD
 """Similarity at which detection puts two texts in one cluster: the same text, so a known fake."""
 SUSPICIOUS = 0.4
 """Below detection's threshold but sharing much of a campaign's wording: shown, flagged suspicious."""
+DOMAIN_NAMED = SUSPICIOUS
+"""Score of a campaign's domain named without a page on it: shown as a match, never a known fake alone."""
+NO_CONTENT = "no_content"
+"""`reason` of a `no_match` whose text had no content word, so it was never compared with campaign texts."""
 MAX_MATCHES = 5
 STALE_AFTER = 2.0
 """Seconds between checks that the store's campaigns, debunks or lists changed (one cheap query)."""
@@ -85,6 +96,9 @@ def load(engine: Engine) -> Snapshot:
     with engine.connect() as conn:
         for row in conn.execute(select(campaigns.c.id, campaigns.c.code, campaigns.c.title, campaigns.c.reported,
                                        campaigns.c.first_seen, campaigns.c.data)
+                                # Coordinated activity (A1, ...) is an office's notices, syndication or spam:
+                                # no harm signal, so a copy of it is neither fake nor suspicious.
+                                .where(campaigns.c.code.not_like(f"{CODE_PREFIXES['activity']}%"))
                                 .order_by(campaigns.c.score.desc())).mappings():
             number[row["id"]] = len(snap.campaigns)
             data = row["data"] or {}
@@ -96,13 +110,14 @@ def load(engine: Engine) -> Snapshot:
                 snap.domains.setdefault(domain, set()).add(number[row["id"]])
         variants = [(tmpl, number[cid]) for cid, tmpl in conn.execute(
             select(campaign_messages.c.campaign_id, enrichment.c.template).distinct()
-            .join(enrichment, enrichment.c.message_pk == campaign_messages.c.message_pk))]
+            .join(enrichment, enrichment.c.message_pk == campaign_messages.c.message_pk)) if cid in number]
         # Only shortened links are kept whole: a bit.ly/x the campaign spread is its own, whereas a real
         # outlet's article it quoted is not (its own domains are matched through `domains`).
         for cid, url in conn.execute(select(campaign_messages.c.campaign_id, links.c.url).distinct()
                                      .join(links, links.c.message_pk == campaign_messages.c.message_pk)
                                      .where(links.c.shortener.is_(True))):
-            snap.urls.setdefault(url, set()).add(number[cid])
+            if cid in number:
+                snap.urls.setdefault(url, set()).add(number[cid])
         for name, phones in conn.execute(select(watchlist.c.name, watchlist.c.phones)):
             for phone in phones or []:
                 snap.watch[phone] = name
@@ -150,7 +165,8 @@ class Checker:
     def check_text(self, text: str) -> dict:
         """Verdict on a message as received: near-duplicate of a campaign text, its links and phones."""
         snap = self.snapshot()
-        scores = snap.index.query(template(text))
+        tmpl = template(text)
+        scores = snap.index.query(tmpl)
         found = find_links(text)
         self._link_matches(snap, [(ln.url, ln.domain) for ln in found], scores)
         # Phone parsing is the costliest extractor; without a watchlist nothing could come of it.
@@ -158,7 +174,10 @@ class Checker:
         signals = self._link_signals(snap, found) + [
             {"kind": "watchlist_phone", "phone": p.e164, "person": snap.watch[p.e164]}
             for p in phones if p.e164 in snap.watch]
-        return self._answer(snap, scores, signals)
+        answer = self._answer(snap, scores, signals)
+        if answer["verdict"] == "no_match" and not has_content(tmpl):
+            answer["reason"] = NO_CONTENT  # not compared at all, which is not the same as compared and unknown
+        return answer
 
     def check_url(self, url: str) -> dict:
         """Verdict on a link by its address alone: a campaign's URL or domain, or a look-alike outlet."""
@@ -221,10 +240,16 @@ class Checker:
 
     @staticmethod
     def _link_matches(snap: Snapshot, found: list[tuple[str, str]], scores: dict[int, float]) -> None:
-        # A link to a campaign's own page or domain ties the item to the campaign as surely as its text.
+        # A link to a campaign's short link or to a page on its own domain ties the item to the campaign as
+        # surely as its text; naming the bare domain ("the link leads to shyndyk-kz.info") is what a rebuttal
+        # does too, so it only makes the item suspicious.
         for url, domain in found:
-            for camp in snap.urls.get(url, set()) | snap.domains.get(domain, set()):
+            for camp in snap.urls.get(url, set()):
                 scores[camp] = 1.0
+            parts = urlsplit(url)
+            named = DOMAIN_NAMED if parts.path in ("", "/") and not parts.query else 1.0
+            for camp in snap.domains.get(domain, set()):
+                scores[camp] = max(scores.get(camp, 0.0), named)
 
     @staticmethod
     def _link_signals(snap: Snapshot, found: list) -> list[dict]:

@@ -6,7 +6,9 @@ detection compared messages with each other, so it uses the same keys:
 numbers, links and names turned into placeholders) and the detect stage's
 MinHash :func:`fakewatch.detect.neardup.signatures` over character shingles.
 
-Index layout: each distinct template of each campaign is one *variant*. Short
+Index layout: each distinct template of each campaign is one *variant*; templates without a content
+word (:mod:`fakewatch.check.content`: empty or emoji-only captions, "+", "ok") are left out, and a query
+without one finds nothing, so a thumbs-up never matches a campaign's empty video caption. Short
 templates (under the detector's ``EXACT_BELOW``) match by equality only, as in
 detection. Longer ones keep their MinHash signature; for each of the
 ``BANDS`` LSH bands the band's ``ROWS`` values are folded into one 64-bit key
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from fakewatch.check.content import has_content
 from fakewatch.detect.neardup import BANDS, EXACT_BELOW, ROWS, SHINGLE, signatures
 
 # Odd multipliers folding a band's values into one key (a linear hash mod 2**64): any fixed odd
@@ -52,7 +55,8 @@ class CampaignIndex:
 
     @classmethod
     def build(cls, variants: list[tuple[str, int]]) -> CampaignIndex:
-        """Index (template, campaign number) pairs; duplicates are dropped."""
+        """Index (template, campaign number) pairs; duplicates and templates without content are dropped."""
+        variants = [(t, c) for t, c in variants if has_content(t)]
         exact: dict[str, set[int]] = {}
         for tmpl, camp in variants:
             exact.setdefault(tmpl, set()).add(camp)
@@ -72,6 +76,8 @@ class CampaignIndex:
 
     def query(self, tmpl: str) -> dict[int, float]:
         """Campaign number -> best similarity of `tmpl` to any of that campaign's variants."""
+        if not has_content(tmpl):
+            return {}
         found = {camp: 1.0 for camp in self.exact.get(tmpl, ())}
         if len(tmpl) < max(EXACT_BELOW, SHINGLE) or not len(self.owner):
             return found

@@ -58,6 +58,9 @@ class CheckResponse(BaseModel):
     matches: list[CheckMatch]
     signals: list[dict]
     media: list[dict] = Field([], description="Media clusters a checked file is a copy of, with their debunk")
+    reason: Literal["no_content"] | None = Field(
+        None, description="Only on a no_match that compared nothing: no_content, the text had no content word "
+                          "(empty, emoji, punctuation, \"ok\", \"+\") and nothing else in it matched")
 
 
 class DebunkBody(BaseModel):

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -23,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from fakewatch import __version__
 from fakewatch.check import Checker
 from fakewatch.store import open_store
-from fakewatch.web import api, pages
+from fakewatch.web import api, i18n, pages
 from fakewatch.web.auth import SessionSigner
 from fakewatch.web.deps import Forbidden, LoginRequired, WebContext, render, session_ttl
 from fakewatch.web.jobs import JobRunner
@@ -117,6 +118,12 @@ def _templates() -> Jinja2Templates:
     # Pretty JSON for evidence blocks; autoescaping still applies when it is inserted.
     env.filters["pretty"] = lambda v: json.dumps(v, ensure_ascii=False, indent=1, default=str)
     env.globals["version"] = __version__
+    # The public check's words and dates in the visitor's language (`lang` in the page's values; analyst
+    # pages have none and read English).
+    env.globals["t"] = pass_context(lambda ctx, key, n=None, **values: i18n.phrase(ctx.get("lang") or "en", key, n,
+                                                                                  **values))
+    env.globals["languages"] = i18n.NAMES
+    env.filters["day"] = pass_context(lambda ctx, value: i18n.human_date(value, ctx.get("lang") or "en"))
     return templates
 
 

@@ -61,8 +61,7 @@ def create_user(engine: Engine, name: str, password: str, role: str) -> User:
         raise AuthError(f"role must be one of {', '.join(ROLES)}")
     if not name or len(name) > 64 or not name.isprintable():
         raise AuthError("user name must be 1-64 printable characters")
-    if len(password) < MIN_PASSWORD:
-        raise AuthError(f"password must have at least {MIN_PASSWORD} characters")
+    _check_password(password)
     with engine.begin() as conn:
         if conn.execute(select(users.c.id).where(users.c.name == name)).first():
             raise AuthError(f"user {name!r} exists")
@@ -71,6 +70,22 @@ def create_user(engine: Engine, name: str, password: str, role: str) -> User:
                                   created_at=_now())
         ).inserted_primary_key[0]
     return User(uid, name, role)
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AuthError(f"password must have at least {MIN_PASSWORD} characters")
+
+
+def set_password(engine: Engine, name: str, password: str) -> None:
+    """Reset a user's password (an operator's job: there is no e-mail); their open sessions end with it."""
+    _check_password(password)
+    with engine.begin() as conn:
+        uid = conn.execute(select(users.c.id).where(users.c.name == name)).scalar()
+        if uid is None:
+            raise AuthError(f"no user {name!r}")
+        conn.execute(update(users).where(users.c.id == uid).values(password_hash=_hasher.hash(password)))
+        conn.execute(delete(sessions).where(sessions.c.user_id == uid))
 
 
 def list_users(engine: Engine) -> list[dict]:

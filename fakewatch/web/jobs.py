@@ -22,7 +22,7 @@ from typing import BinaryIO, Protocol
 from sqlalchemy import Engine, select
 
 from fakewatch.ingest import safe_extract
-from fakewatch.pipeline import investigate
+from fakewatch.pipeline import investigate, summary
 from fakewatch.sources import ReadError
 from fakewatch.store.tables.web import upload_jobs
 from fakewatch.web.auth import User
@@ -172,7 +172,11 @@ class JobRunner:
         except Exception as exc:  # the job page shows any failure; the server keeps serving
             self._update(job_id, status="failed", error=f"{type(exc).__name__}: {exc}"[:4000], finished_at=_now())
             return
-        self._update(job_id, status="done", stage="done", findings=str(findings), finished_at=_now())
+        # Inputs the run could not read are named on the job page (their paths shown from the job's own
+        # folder, never the server's), and the run is "partial", not "done".
+        refused = [line.removeprefix(f"{folder}/").removeprefix("inputs/") for line in summary(findings)["refused"]]
+        self._update(job_id, status="partial" if refused else "done", stage="done", findings=str(findings),
+                     refused=refused, finished_at=_now())
         for hook in self.on_done:
             hook()
 
@@ -204,6 +208,7 @@ class JobRunner:
         job = self._row(job_id)
         del job["folder"]
         job["findings"] = bool(job["findings"])
+        job["refused"] = job["refused"] or []
         return job
 
     def list(self, limit: int = 50) -> list[dict]:
@@ -211,10 +216,3 @@ class JobRunner:
             rows = conn.execute(select(upload_jobs.c.id).order_by(upload_jobs.c.id.desc()).limit(limit)).scalars()
             ids = list(rows)
         return [self.get(i) for i in ids]
-
-    def latest_output(self) -> Path | None:
-        """The output folder of the newest finished job, if any."""
-        with self.engine.connect() as conn:
-            findings = conn.execute(select(upload_jobs.c.findings).where(upload_jobs.c.status == "done")
-                                    .order_by(upload_jobs.c.id.desc()).limit(1)).scalar()
-        return Path(findings).parent if findings else None

@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 from sqlalchemy import Engine
 
 from fakewatch.check import debunks
-from fakewatch.web import charts, queries
+from fakewatch.web import charts, i18n, queries
 from fakewatch.web.auth import AuthError, ROLES, User, authenticate, create_token, create_user, end_session, \
     list_tokens, list_users, revoke_token, set_disabled, start_session
 from fakewatch.web.deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, context, public, rate_limited, render, \
@@ -46,18 +46,28 @@ def _secure(request: Request) -> bool:
 
 # -- public -------------------------------------------------------------------------------------------------
 
+def _check_page(request: Request, lang: str | None, **values) -> Response:
+    """The check page in the visitor's language; an explicit `?lang=` pick is remembered for a year."""
+    chosen = i18n.choose(lang, request.cookies.get(i18n.COOKIE), request.headers.get("accept-language"))
+    response = render(request, "check.html", lang=chosen, **values)
+    if lang in i18n.LANGS:
+        response.set_cookie(i18n.COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", secure=_secure(request))
+    return response
+
+
 @router.get("/", dependencies=[Depends(public)])
 @router.get("/check", dependencies=[Depends(public)])
-def check_page(request: Request):
-    return render(request, "check.html", result=None, text="", url="")
+def check_page(request: Request, lang: str | None = None):
+    return _check_page(request, lang, result=None, text="", url="")
 
 
 @router.post("/check", dependencies=[Depends(rate_limited)])
-def check_submit(request: Request, text: Annotated[str, Form()] = "", url: Annotated[str, Form()] = ""):
+def check_submit(request: Request, text: Annotated[str, Form()] = "", url: Annotated[str, Form()] = "",
+                 lang: str | None = None):
     # No CSRF token: the public check changes nothing and needs no login.
     checker = context(request).checker
     result = checker.check_url(url.strip()) if url.strip() and not text.strip() else checker.check_text(text)
-    return render(request, "check.html", result=result, text=text, url=url)
+    return _check_page(request, lang, result=result, text=text, url=url)
 
 
 @router.get("/login", dependencies=[Depends(public)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Open(BaseModel):
@@ -148,11 +148,12 @@ class JobFile(BaseModel):
 class Job(Open):
     id: int
     files: list[JobFile]
-    status: str  # queued | running | done | failed
+    status: str  # queued | running | done | partial (finished, some inputs refused) | failed
     stage: str | None
     done: int
     total: int | None
     error: str | None
+    refused: list[str] = Field([], description="Inputs the run could not read: file, position, problem")
     findings: bool
     created_at: datetime
     finished_at: datetime | None

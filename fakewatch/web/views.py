@@ -14,6 +14,7 @@ from fakewatch.detect.media import thumbnail
 from fakewatch.report.media import cluster_evidence
 
 from fakewatch.check import debunks
+from fakewatch.pipeline import latest_outputs
 from fakewatch.web import queries
 from fakewatch.web.deps import context
 from fakewatch.web.search import Filters
@@ -52,7 +53,8 @@ def parse_filters(chat: Annotated[str | None, Query(description="platform:chat_i
 
 
 class Downloads:
-    """The outputs of the newest finished pipeline run (findings.json, CSVs, GEXF, report.html)."""
+    """The outputs of the newest finished pipeline run on the store, uploaded or from the command line
+    (findings.json, CSVs, GEXF, report.html)."""
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
@@ -71,7 +73,7 @@ class Downloads:
 
 
 def downloads(request: Request) -> Downloads:
-    return Downloads(context(request).jobs.latest_output())
+    return Downloads(latest_outputs(context(request).engine))
 
 
 def claim_review_for(request: Request, debunk_id: int) -> dict:

@@ -67,12 +67,13 @@ upload_jobs = Table(
     Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
     Column("files", JSON, nullable=False),  # [{"name", "size", "sha256"}]
     Column("folder", Text, nullable=False),  # where the uploads and the outputs live
-    Column("status", String(16), nullable=False),  # queued | running | done | failed
+    Column("status", String(16), nullable=False),  # queued | running | done | partial (inputs refused) | failed
     Column("stage", String(64)),
     Column("done", Integer, nullable=False, default=0),
     Column("total", Integer),
     Column("error", Text),
     Column("findings", Text),  # path of findings.json once done
+    Column("refused", JSON),  # ["file: position: problem", ...] for inputs the run could not read
     Column("created_at", DateTime, nullable=False),
     Column("finished_at", DateTime),
 )

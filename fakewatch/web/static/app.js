@@ -28,7 +28,8 @@ function watchUpload() {
 
 function watchJob() {
   const box = document.getElementById("job");
-  if (!box || box.dataset.status === "done" || box.dataset.status === "failed") return;
+  const finished = (status) => status === "done" || status === "partial" || status === "failed";
+  if (!box || finished(box.dataset.status)) return;
   const show = (job) => {
     document.getElementById("job-status").textContent = job.status;
     document.getElementById("job-stage").textContent = job.stage || "";
@@ -40,9 +41,21 @@ function watchJob() {
       err.textContent = job.error;
       err.hidden = false;
     }
-    if (job.status === "done") {
+    if (job.status === "done" || job.status === "partial") {
       bar.max = 1; bar.value = 1;
       document.getElementById("job-done").hidden = false;
+    }
+    if (job.refused && job.refused.length) {  // a distinct state: finished, but not on every input
+      const list = document.getElementById("job-refused-list");
+      list.replaceChildren(...job.refused.map((line) => {
+        const item = document.createElement("li");
+        const code = document.createElement("code");
+        code.textContent = line;  // file names come from the uploader: text, never markup
+        item.append(code);
+        return item;
+      }));
+      document.getElementById("job-refused").hidden = false;
+      bar.classList.add("partial");
     }
     box.dataset.status = job.status;
   };
@@ -51,7 +64,7 @@ function watchJob() {
       .then((r) => r.json())
       .then((job) => {
         show(job);
-        if (job.status !== "done" && job.status !== "failed") setTimeout(poll, 1000);
+        if (!finished(job.status)) setTimeout(poll, 1000);
       })
       .catch(() => setTimeout(poll, 3000));
   };
