@@ -190,7 +190,8 @@ def _network(w: Words, view: _View, campaign: dict[str, Any], names: dict[str, s
     for a, b, _w in edges:
         ex += [pos[a][0], pos[b][0], None]
         ey += [pos[a][1], pos[b][1], None]
-    seeders = {a: i for i, a in enumerate([s for s in campaign["seeders"] if s in graph][:NETWORK_LABELS], 1)}
+    ranked = [(a, rank) for rank, a in enumerate(campaign["seeders"], 1) if a in graph]
+    seeders = dict(ranked[:NETWORK_LABELS])  # numbered as in the seeders list, so the plot and the text agree
     groups = sorted({view.group_of.get(n) for n in graph.nodes}, key=lambda g: (g is None, g or 0))
     colour = {g: GROUP_COLOURS[i % len(GROUP_COLOURS)] for i, g in enumerate(groups)}
     nodes = sorted(graph.nodes)

@@ -55,7 +55,7 @@ WORDS: dict[str, dict[str, str]] = {
         "network": "Accounts acting together",
         "network_note": ("Lines join accounts that repeatedly posted the same content within a short window; colours are "
                          "coordinated groups, labelled: the first posters."),
-        "network_hidden": "{n} accounts with no such line are not drawn.",
+        "network_hidden": "Not drawn, with no such line: {n}.",
         "no_network": "No co-posting edges among this campaign's accounts.",
         "domains": "Look-alike sites and campaign domains",
         "domain": "domain", "imitates": "imitates",

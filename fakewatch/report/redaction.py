@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import phonenumbers
 from sqlalchemy import Engine, select
 
 from fakewatch.enrich.phones import find_phones, to_e164
@@ -84,8 +85,9 @@ class Redactor:
         if not self.active or not text:
             return text
         for found in find_phones(text):
-            digits = re.sub(r"\D", "", found.raw)
-            written = re.compile(r"(?<!\d)\+?" + _GAP.join(digits) + r"(?!\d)")
+            # every way the number is written: any country or trunk prefix ("+7", "8") before its national digits
+            national = str(phonenumbers.parse(found.e164).national_number)
+            written = re.compile(r"(?<!\d)(?:\+?\d{1,3}" + _GAP + ")?" + _GAP.join(national) + r"(?!\d)")
             text = written.sub(self.phone(found.e164), text)
         return text
 
