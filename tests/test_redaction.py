@@ -80,6 +80,7 @@ def test_pseudonyms_are_stable_and_never_collide():
 @pytest.mark.parametrize("text, shown", [
     ("Звоните 8 (701) 555-01-01 или +7 701 555 0101!", "Звоните [phone 1] или [phone 1]!"),
     ("+7\u200d701\u200b555 01 01", "[phone 1]"),
+    ("Сейткали 701.555.01.01 / Жумабеков 8.777.555.02.02", "Сейткали [phone 1] / Жумабеков [phone]"),
     ("telegram:user7697338753 and channel 1100960788", "telegram:user7697338753 and channel 1100960788"),
     ("ym(98765432) UA-12345678-1 https://shyndyk-kz.info/news/51873", "ym(98765432) UA-12345678-1 https://shyndyk-kz.info/news/51873"),
     ("26.04 в 10:30, 5 000 тенге, 2025-04-18 06:12", "26.04 в 10:30, 5 000 тенге, 2025-04-18 06:12"),

@@ -234,7 +234,7 @@ def _facts(view: _View, campaign: dict[str, Any], msgs: list[dict[str, Any]], me
         first=_when(campaign["first_seen"]), last=_when(campaign["last_seen"]), accounts=len(campaign["accounts"]),
         coordinated=len(campaign["coordinated_accounts"]), chats=len(campaign["chats"]),
         phones=[{"shown": view.hide.phone(p["value"]), "holder": p.get("holder")} for p in phones],
-        persons=list(campaign["targets"]["persons"]), domains=[d for d in campaign["domains"]],
+        domains=list(campaign["domains"]),
         impersonates=list(campaign["impersonates"]),
         headline=next((view.text(view.headlines[d]) for d in campaign["domains"] if d in view.headlines), None),
         video_persons=list(campaign["targets"]["persons"]) if video else [],

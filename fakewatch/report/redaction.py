@@ -12,7 +12,8 @@ every Redactor numbers the store's values in the same sorted order) and never co
 number per distinct value), so a redacted network has exactly the nodes and edges of the
 unredacted one. Phone numbers are found by :func:`fakewatch.enrich.phones.find_phones`,
 the same rules that found them during enrichment, and then erased as written in the text,
-whatever separators or invisible characters sit between the digits.
+whatever separators or invisible characters sit between the digits; a second net hides any
+other run of digits that spells a valid number ("701.555.01.01", which enrichment passes over).
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ from fakewatch.store.tables.enrich import phones as phone_rows
 FORWARDED_PERSON = "[name]"  # a forward's original sender when names are hidden
 PHONE_UNKNOWN = "[phone]"  # a number the store never saw (e.g. only in a chat name): hidden, not numbered
 _GAP = r"[^\d\n]{0,3}"  # what may stand between two digits of a written number: spaces, dashes, brackets, ZWJ
+# Any run of 10-15 digits with separators, dots included, not inside a word, an id or a URL path: the
+# second net, for numbers written in ways that `find_phones` does not take for phones.
+_DIGIT_RUN = re.compile(r"(?<![\w/=?&#%:.+-])\+?\d(?:[ .\-()\u00a0\u200b-\u200d\u2060]{0,3}\d){9,14}(?![\w])")
 # WhatsApp members with a number are `whatsapp:+7701…`; without one, `whatsapp:<contact name>`.
 _PHONE_ID = re.compile(r"^\+?\d{7,15}$")
 
@@ -89,7 +93,13 @@ class Redactor:
             national = str(phonenumbers.parse(found.e164).national_number)
             written = re.compile(r"(?<!\d)(?:\+?\d{1,3}" + _GAP + ")?" + _GAP.join(national) + r"(?!\d)")
             text = written.sub(self.phone(found.e164), text)
-        return text
+        return _DIGIT_RUN.sub(self._valid_run, text)
+
+    def _valid_run(self, match: re.Match[str]) -> str:
+        """A digit run the enrichment's rules pass over ("701.555.01.01") hidden when it spells a valid number."""
+        raw = match.group(0)
+        e164 = to_e164(("+" if raw.startswith("+") else "") + re.sub(r"\D", "", raw))
+        return self.phone(e164) if e164 else raw
 
     def account(self, account_id: str | None) -> str:
         """An account id as shown: a WhatsApp number becomes its phone pseudonym, a name-based id (with

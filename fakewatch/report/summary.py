@@ -28,7 +28,6 @@ class Facts:
     coordinated: int
     chats: int
     phones: list[dict[str, Any]] = field(default_factory=list)  # {"shown", "holder"}
-    persons: list[str] = field(default_factory=list)
     domains: list[str] = field(default_factory=list)
     impersonates: list[str] = field(default_factory=list)
     headline: str | None = None
