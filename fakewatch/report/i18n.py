@@ -237,6 +237,7 @@ class Words:
 _FORMS = {
     "account": ("account", "accounts", "аккаунт", "аккаунта", "аккаунтов"),
     "chat": ("chat", "chats", "чат", "чата", "чатов"),
+    "chat_in": ("chat", "chats", "чате", "чатах", "чатах"),  # after "в": prepositional case
     "message": ("message", "messages", "сообщение", "сообщения", "сообщений"),
 }
 

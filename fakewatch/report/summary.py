@@ -92,7 +92,7 @@ def title(w: Words, kind: str, campaign: dict[str, Any], facts: Facts) -> str:
     if facts.video_persons:
         who = w.join(facts.video_persons)
         return (f"Video of {who} pushed into {count('en', facts.chats, 'chat')}" if en
-                else f"Видео с {who} в {count('ru', facts.chats, 'chat')}")
+                else f"Видео: {who} — в {count('ru', facts.chats, 'chat_in')}")
     quoted = campaign["title"] if len(campaign["title"]) <= QUOTE_CHARS else campaign["title"][:QUOTE_CHARS] + "…"
     return f"{w.name(kind).capitalize()}: «{quoted}»"
 
@@ -113,7 +113,7 @@ def summary(w: Words, kind: str, campaign: dict[str, Any], facts: Facts) -> str:
         what = "calls to gather" if en else "призывы собраться"
     elif facts.video_persons:
         what = (f"copies of a video of {w.join(facts.video_persons)}" if en
-                else f"копии видео с {w.join(facts.video_persons)}")
+                else f"копии видео, в которых назван(ы): {w.join(facts.video_persons)}")
     else:
         what = "copies of the same content" if en else "копии одного и того же содержимого"
     if en:
@@ -121,7 +121,7 @@ def summary(w: Words, kind: str, campaign: dict[str, Any], facts: Facts) -> str:
                 f"them acting together, posted {what} into {count('en', facts.chats, 'chat')}")
     else:
         text = (f"{w.span(facts.first, facts.last)} {count('ru', facts.accounts, 'account')}, из них "
-                f"{facts.coordinated} действуют сообща, опубликовали {what} в {count('ru', facts.chats, 'chat')}")
+                f"{facts.coordinated} действуют сообща, опубликовали {what} в {count('ru', facts.chats, 'chat_in')}")
     if facts.phones:
         holders = _holders(w, facts)
         n = len(facts.phones)
