@@ -57,3 +57,9 @@ def test_only_outputs_have_redacted_copies(client):
     assert client.get("/downloads/redacted/findings.json").status_code == 404
     assert client.get("/downloads/redacted/report.html?lang=xx").status_code == 422
     assert "redacted-report.html" in client.get("/downloads").text
+
+
+def test_evidence_is_in_words(client):
+    page = client.get("/campaigns/C1").text
+    assert "someone else&#39;s phone number listed" in page and "third_party_phone</strong>" not in page
+    assert " cluster 1)" not in page

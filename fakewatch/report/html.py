@@ -52,7 +52,6 @@ CHATS_SHOWN = 50
 MEDIA_COPIES_SHOWN = 24  # keyframes embedded per media cluster (findings.json lists every copy)
 GROUP_COLOURS = ("#2c6fbb", "#e67e22", "#27ae60", "#8e44ad", "#16a085", "#d35400", "#7f8c8d")
 SEEDER_COLOUR = "#c0392b"
-_CLUSTER_REF = re.compile(r"\((\w+) cluster (\d+)\)")
 _TG_CHAT = re.compile(r"\btelegram:-?\d+\b")
 
 
@@ -119,7 +118,7 @@ class _View:
 
     def words(self, w: Words, detail: str, names: dict[int, str]) -> str:
         """An evidence sentence as a reader should read it: narratives by name, chats by name, phones hidden."""
-        out = _CLUSTER_REF.sub(lambda m: f"({names.get(int(m.group(2)), w.name(m.group(1)))})", self.text(detail))
+        out = w.detail(self.text(detail), names)
         return _TG_CHAT.sub(lambda m: self.chat(m.group(0)) if m.group(0) in self.chat_names else m.group(0), out)
 
     def messages(self, code: str) -> list[dict[str, Any]]:

@@ -8,9 +8,12 @@ dropped, only unworded until it gets a phrase.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import datetime
 
 LANGS = ("en", "ru")
+_CLUSTER_REF = re.compile(r"\((\w+) cluster (\d+)\)")  # how evidence sentences name a cluster: "(text cluster 507)"
 
 _MONTHS = {
     "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -209,6 +212,10 @@ class Words:
 
     def name(self, internal: str) -> str:
         return NAMES[self.lang].get(internal) or NAMES["en"].get(internal) or internal
+
+    def detail(self, sentence: str, narratives: Mapping[int, str] = {}) -> str:
+        """An evidence sentence with each cluster named by its narrative (or its kind in words), not its number."""
+        return _CLUSTER_REF.sub(lambda m: f"({narratives.get(int(m.group(2))) or self.name(m.group(1))})", sentence)
 
     def day(self, when: datetime) -> str:
         """'18 April' / '18 апреля'."""

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from fakewatch.check import debunks
 from fakewatch.detect.techniques import technique_names
 from fakewatch.report import exports, findings
+from fakewatch.report.i18n import Words
 from fakewatch.report.redaction import Redaction
 from fakewatch.web import charts, queries
 from fakewatch.web.auth import AuthError, ROLES, User, authenticate, create_token, create_user, end_session, \
@@ -126,7 +127,7 @@ def campaign_page(request: Request, code: str, _user: Analyst, offset: Annotated
                   net=charts.network(coordinated["nodes"], coordinated["edges"]),
                   debunks=debunks.for_campaign(engine, code), ratings=list(debunks.RATINGS),
                   media=_media_evidence(engine, data["media"]), categories=debunks.CATEGORIES,
-                  techniques=technique_names())
+                  techniques=technique_names(), words=Words("en"))
 
 
 def _media_evidence(engine: Engine, found: list[dict]) -> list[dict]:
