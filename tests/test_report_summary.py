@@ -59,7 +59,8 @@ def test_russian_summary_has_russian_dates_and_plurals():
 
 def test_impersonation_title_names_the_site_and_the_headline_goes_in_the_summary():
     facts = Facts(first=FIRST, last=FIRST, accounts=17, coordinated=16, chats=30, domains=["shyndyk-kz.info"],
-                  impersonates=["shyndyk.kz"], headline="Правительство тайно согласовало марш 26 апреля")
+                  impersonates=["shyndyk.kz"],
+                  headlines=[("shyndyk-kz.info", "Правительство тайно согласовало марш 26 апреля")])
     campaign = {"title": "A вы говорите фeйк.", "score_parts": {"harm.impersonation": 1.0}, "impersonates": ["shyndyk.kz"]}
     w = Words("en")
     assert title(w, "impersonation", campaign, facts) == "Fake article on shyndyk-kz.info posing as shyndyk.kz"

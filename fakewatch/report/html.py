@@ -235,7 +235,7 @@ def _facts(view: _View, campaign: dict[str, Any], msgs: list[dict[str, Any]], me
         phones=[{"shown": view.hide.phone(p["value"]), "holder": p.get("holder")} for p in phones],
         domains=list(campaign["domains"]),
         impersonates=list(campaign["impersonates"]),
-        headline=next((view.text(view.headlines[d]) for d in campaign["domains"] if d in view.headlines), None),
+        headlines=[(d, view.text(view.headlines[d])) for d in campaign["domains"] if d in view.headlines],
         video_persons=list(campaign["targets"]["persons"]) if video else [],
         seeder=view.who(seeder, first["name"]) if first else None, seeder_chat=first["chat_name"] if first else None,
         seeder_at=first["sent_at"] if first else None)

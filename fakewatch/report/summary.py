@@ -30,7 +30,7 @@ class Facts:
     phones: list[dict[str, Any]] = field(default_factory=list)  # {"shown", "holder"}
     domains: list[str] = field(default_factory=list)
     impersonates: list[str] = field(default_factory=list)
-    headline: str | None = None
+    headlines: list[tuple[str, str]] = field(default_factory=list)  # (look-alike domain, its page's headline)
     video_persons: list[str] = field(default_factory=list)  # persons named with a reposted video
     seeder: str | None = None
     seeder_chat: str | None = None
@@ -132,8 +132,8 @@ def summary(w: Words, kind: str, campaign: dict[str, Any], facts: Facts) -> str:
     if facts.impersonates and kind != "impersonation":
         text += (f", linking to a look-alike of {w.join(facts.impersonates)}" if en
                  else f", со ссылками на двойника {w.join(facts.impersonates)}")
-    if facts.headline:
-        text += f" («{facts.headline}»)" if kind == "impersonation" else ""
+    if facts.headlines and kind == "impersonation":
+        text += " (" + "; ".join(f"«{headline}»" for _, headline in facts.headlines) + ")"
     if facts.seeder and facts.seeder_at:
         text += "; " + w("first_posted_by", who=facts.seeder, chat=facts.seeder_chat or "?",
                          when=w.moment(facts.seeder_at))
