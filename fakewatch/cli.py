@@ -159,8 +159,12 @@ def investigate(
     db: Annotated[Optional[str], typer.Option("--db", envvar="FAKEWATCH_DB",
                                               help="Store URL or SQLite path; default OUT/fakewatch.db")] = None,
     redact_phones: Annotated[bool, typer.Option("--redact-phones",
-                                                help="Mask phone numbers in report.html, CSV and GEXF "
-                                                     "(findings.json keeps E.164 for tools)")] = False,
+                                                help="Hide phone numbers in report.html, CSV and GEXF behind stable "
+                                                     "pseudonyms (findings.json keeps E.164 for tools)")] = False,
+    redact_names: Annotated[bool, typer.Option("--redact-names",
+                                               help="Also hide private people's display names and name-based "
+                                                    "account ids behind stable pseudonyms")] = False,
+    lang: Annotated[str, typer.Option("--lang", help="Language of report.html: en or ru")] = "en",
     tz: Annotated[Optional[str], typer.Option(
         "--tz", help="Time zone WhatsApp times were written in, e.g. Asia/Almaty (default: UTC)")] = None,
     fetch_links: Annotated[bool, typer.Option(
@@ -172,6 +176,12 @@ def investigate(
 
     Exits 1 after writing every output when an input was refused (each is named with its problem)."""
     from fakewatch.pipeline import DETAIL, InvestigateError, investigate as run, summary
+    from fakewatch.report.i18n import LANGS
+    from fakewatch.report.redaction import Redaction
+
+    if lang not in LANGS:
+        err.print(f"[red]refused[/] --lang {escape(lang)}: choose one of {', '.join(LANGS)}")
+        raise typer.Exit(2)
 
     with progress_bar() as bar:
         tasks: dict[str, int] = {}
@@ -183,7 +193,8 @@ def investigate(
             bar.update(tasks[key], description=escape(stage), completed=done, total=total)
 
         try:
-            path = run(paths, out, db=db, redact_phones=redact_phones, options={"tz": tz}, progress=tick,
+            path = run(paths, out, db=db, redaction=Redaction(phones=redact_phones, names=redact_names), lang=lang,
+                       options={"tz": tz}, progress=tick,
                        fetch_links=fetch_links, allow_private=allow_private)
         except InvestigateError as exc:
             err.print(f"[red]refused[/] {escape(str(exc))}")

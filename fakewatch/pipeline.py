@@ -20,6 +20,7 @@ from fakewatch.detect import campaigns
 from fakewatch.detect import run as detect
 from fakewatch.ingest import ingest
 from fakewatch.report import csv, findings, graph, html
+from fakewatch.report.redaction import Redaction
 from fakewatch.store import open_store
 from fakewatch.store.tables.runs import investigations
 
@@ -38,7 +39,8 @@ def investigate(
     out_dir: Path | str,
     *,
     db: str | None = None,
-    redact_phones: bool = False,
+    redaction: Redaction = Redaction(),
+    lang: str = "en",
     options: dict[str, Any] | None = None,
     progress: Progress | None = None,
     fetch_links: bool = False,
@@ -49,7 +51,8 @@ def investigate(
     Without `db` the store is `out_dir/fakewatch.db`, so re-running on the same inputs adds nothing
     and the outputs are rebuilt from what is already stored. Inputs refused as malformed are listed
     in findings.json under `refused`; the others are still investigated. `options` go to ingest
-    (e.g. `{"tz": "Asia/Almaty"}` for WhatsApp exports written in local time). With `fetch_links` the
+    (e.g. `{"tz": "Asia/Almaty"}` for WhatsApp exports written in local time). `redaction` applies to
+report.html (written in `lang`), the CSV tables and the GEXF network, never to findings.json. With `fetch_links` the
     pages behind the chats' links are fetched after enrichment (see `fakewatch.fetch`; private addresses
     only with `allow_private`) so the look-alike detector sees them too.
     """
@@ -76,11 +79,11 @@ def investigate(
         record["refused"] = [str(e) for e in read.refused]
     path = findings.write(record, out)
     tick("reports", 1, 4)
-    html.write(engine, record, out, redact_phones=redact_phones)
+    html.write(engine, record, out, redaction=redaction, lang=lang)
     tick("reports", 2, 4)
-    csv.write(engine, out, redact_phones=redact_phones)
+    csv.write(engine, out, redaction=redaction)
     tick("reports", 3, 4)
-    graph.write(engine, out, redact_phones=redact_phones)
+    graph.write(engine, out, redaction=redaction)
     tick("reports", 4, 4)
     with engine.begin() as conn:
         conn.execute(investigations.insert().values(out_dir=str(out.resolve()), refused=record.get("refused", []),

@@ -58,21 +58,6 @@ def test_report_escapes_hostile_text(investigated):
         assert "<" not in block and json.loads(block)["data"]
 
 
-def test_redact_phones_masks_numbers_everywhere(investigated):
-    engine, record, _, out = investigated
-    page = html.render(engine, record, redact_phones=True)
-    assert PHONE not in page and "701 555 01 01" not in page
-    assert "+7••••••••01" in page
-    paths = csv.write(engine, out, redact_phones=True)
-    assert "701 555 01 01" not in paths[0].read_text(encoding="utf-8")
-
-
-@pytest.mark.parametrize("raw, masked", [("+77015550101", "+7••••••••01"), ("8 701 555 01 01", "8 ••• ••• •• 01"),
-                                         ("12345", "12345")])
-def test_mask_phone(raw, masked):
-    assert html.redact(raw) == masked
-
-
 def test_csv_tables_are_spreadsheet_safe(investigated, tmp_path):
     engine, record, _, out = investigated
     messages_csv, accounts_csv = csv.write(engine, out)

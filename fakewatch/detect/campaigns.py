@@ -51,7 +51,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, delete, func, insert, or_, select
 
-from fakewatch.detect import scoring, signals
+from fakewatch.detect import scoring, signals, targets
 from fakewatch.detect.signals import Evidence, Money, Msg, Phone
 from fakewatch.detect.techniques import Behaviour, techniques_for
 from fakewatch.enrich.adverts import is_advert
@@ -611,17 +611,9 @@ def describe(corpus: Corpus, measure: _Measure, draft: Draft) -> None:
     phone_rows = [p for pk in draft.pks for p in corpus.phones.get(pk, ())]
     third = [p for p in phone_rows if p.e164 in measure.third_party]
     phone_detail = _phone_detail(third, corpus)
-    person_rows = [(pk, p) for pk in draft.pks for p in corpus.persons.get(pk, ())]
-    person_rows = fold_surnames(person_rows)
-    person_count = Counter(p[0] for _, p in person_rows)
-    display = {p[0]: p[1] for _, p in person_rows}
-    watched = {p[0] for _, p in person_rows if p[2]}
-    persons = [n for n, c in person_count.most_common() if c >= 2 or n in watched]
-    person_chats: dict[str, set[str]] = defaultdict(set)
-    for pk, p in person_rows:
-        person_chats[p[0]].add(corpus.msgs[pk].chat)
-    person_detail = [{"name": display[n], "messages": person_count[n], "watchlist": n in watched,
-                      "chats": sorted(person_chats[n])[:20]} for n in persons]
+    persons, person_detail = targets.describe(
+        [(pk, p) for pk in draft.pks for p in corpus.persons.get(pk, ())], {pk: corpus.msgs[pk].chat for pk in draft.pks},
+        [corpus.texts[c.representative_pk] for c in clusters if c.representative_pk in corpus.texts], phone_detail)
 
     linked = Counter(d for pk in draft.pks for d in set(corpus.domains.get(pk, ())))
     fake = sorted(d for d in linked if d in corpus.lookalikes)
@@ -656,7 +648,7 @@ def describe(corpus: Corpus, measure: _Measure, draft: Draft) -> None:
         "coordinated_accounts": coordinated,
         "seeders": seeders,
         "chats": chats,
-        "targets": {"persons": [display[p] for p in persons], "phones": [d["value"] for d in phone_detail]},
+        "targets": {"persons": persons, "phones": [d["value"] for d in phone_detail]},
         "domains": sorted(set(fake) | set(specific)),
         "impersonates": impersonates,
         "techniques": techniques_for(behaviour),
@@ -698,23 +690,6 @@ def label(corpus: Corpus, measure: _Measure, draft: Draft, msgs: Sequence[Msg]) 
         why = ("coordinated posting with no harm or deception signal: no doxxed numbers, payment offers, "
                "look-alike links, calls to gather or sock-puppet voices")
     return {"kind": kind, "what": what, "why_not_campaign": why, "harm_signals": []}
-
-
-def fold_surnames(rows: list[tuple[int, tuple[str, str, bool]]]) -> list[tuple[int, tuple[str, str, bool]]]:
-    """Count a lone name ("Жумабеков") as the one full name of the campaign it belongs to ("Арман Жумабеков")."""
-    full: dict[str, set[tuple[str, str, bool]]] = defaultdict(set)
-    for _, person in rows:
-        if " " in person[0]:
-            for token in person[0].split():
-                full[token].add(person)
-    out = []
-    for pk, person in rows:
-        owners = full.get(person[0], set()) if " " not in person[0] else set()
-        if len({o[0] for o in owners}) == 1:
-            owner = next(iter(owners))
-            person = (owner[0], owner[1], owner[2] or person[2])
-        out.append((pk, person))
-    return out
 
 
 def _phone_detail(rows: Sequence[Phone], corpus: Corpus) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import random
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -24,8 +25,12 @@ WAKING_HOURS = range(8, 24)  # local hours when people ordinarily post
 # rise, a flat working day and an evening peak (the familiar diurnal shape of messaging activity).
 DAY_PROFILE = (0.7, 0.4, 0.25, 0.15, 0.15, 0.25, 0.5, 0.9, 1.3, 1.6, 1.8, 1.9,
                1.9, 1.9, 1.9, 1.9, 2.0, 2.1, 2.3, 2.5, 2.5, 2.2, 1.7, 1.1)
-OFFSET_TIE = 0.02  # mean log-likelihood per post within which two offsets fit equally
 MIN_HOURS_SAMPLE = 10  # fewer posts than this say nothing about a time zone
+MIN_HOUR_SLOTS = 12  # separate posting hours needed: fewer bursts fit many zones alike
+BOOTSTRAP = 300  # resamples of the hour slots: enough for shares to two digits, cheap beside assembly
+PLAUSIBLE_SHARE = 0.8  # the plausible range holds this share of the resamples' best offsets
+MIN_BEST_SHARE = 0.4  # under this the best offset is as much chance as signal: say nothing
+MAX_PLAUSIBLE_SPAN = 4  # plausible offsets spanning more hours than this do not point to a region
 OFFSETS = range(-12, 15)
 _TG_USER = re.compile(r"^telegram:user(\d+)$")
 
@@ -118,27 +123,74 @@ def account_age(accounts: Iterable[str], corpus_ids: Sequence[int], msgs: Sequen
                     {"new_accounts": new, "percentiles": percentiles, "new_id_from": cut})
 
 
-def best_utc_offset(hours: Sequence[int]) -> tuple[list[int], float]:
-    """UTC offsets (hours) under which the posting hours best fit an ordinary day, and the best fit.
-
-    The fit is the mean log-likelihood of the posts' local hours under `DAY_PROFILE`; offsets
-    within `OFFSET_TIE` of the best are returned too (a short burst fits several zones alike).
-    The second value is the share of posts in local waking hours at the best offset.
-    """
-    counts = Counter(hours)
-    total = sum(counts.values())
+def _fits(slots: Counter[int]) -> dict[int, float]:
+    """Offset -> mean log-likelihood per slot of the slots' local hours under `DAY_PROFILE`."""
+    total = sum(slots.values())
     norm = sum(DAY_PROFILE)
-    fits = {off: sum(n * math.log(DAY_PROFILE[(h + off) % 24] / norm) for h, n in counts.items()) / total
+    return {off: sum(n * math.log(DAY_PROFILE[(h + off) % 24] / norm) for h, n in slots.items()) / total
             for off in OFFSETS}
-    best = max(fits.values())
-    offsets = [off for off, fit in fits.items() if fit >= best - OFFSET_TIE]
-    top = max(offsets, key=lambda off: fits[off])
-    waking = sum(n for h, n in counts.items() if (h + top) % 24 in WAKING_HOURS) / total
-    return sorted(offsets, key=lambda off: -fits[off]), waking
+
+
+def _best(fits: Mapping[int, float]) -> int:
+    return max(fits, key=lambda off: (fits[off], -abs(off)))
+
+
+@dataclass(frozen=True)
+class OffsetFit:
+    """Where posting hours put a group's clock, and how sure the data allows one to be.
+
+    `shares` maps each offset to the share of bootstrap resamples in which it fit best;
+    `plausible` is the narrowest run of neighbouring offsets holding `PLAUSIBLE_SHARE` of them.
+    """
+
+    best: int
+    shares: dict[int, float]
+    plausible: list[int]
+    slots: int
+    waking: float
+
+
+def best_utc_offset(times: Sequence[datetime], seed: int = 0) -> OffsetFit | None:
+    """The UTC offset under which posting times best fit an ordinary day, with its uncertainty, or None
+    where the data cannot tell.
+
+    Coordinated accounts post in bursts: forty posts in one minute are one decision about when to post,
+    not forty. So the unit is the *hour slot* (a calendar hour with posts in it), each counted once.
+    The fit of an offset is the mean log-likelihood of the slots' local hours under `DAY_PROFILE`.
+    Its uncertainty comes from resampling the slots (`BOOTSTRAP` times, seeded): how often each offset
+    comes out best. None when there are fewer than `MIN_HOUR_SLOTS` slots, when the best offset wins
+    fewer than `MIN_BEST_SHARE` of the resamples, or when the plausible offsets span more than
+    `MAX_PLAUSIBLE_SPAN` hours: a few bursts fit many zones alike, and a number would mislead.
+    """
+    slot_hours = {t.replace(minute=0, second=0, microsecond=0): t.hour for t in times}
+    if len(slot_hours) < MIN_HOUR_SLOTS:
+        return None
+    hours = list(slot_hours.values())
+    best = _best(_fits(Counter(hours)))
+    rng = random.Random(seed)
+    wins = Counter(_best(_fits(Counter(rng.choices(hours, k=len(hours))))) for _ in range(BOOTSTRAP))
+    shares = {off: n / BOOTSTRAP for off, n in wins.most_common()}
+    plausible = _plausible(shares)
+    if shares.get(best, 0.0) < MIN_BEST_SHARE or len(plausible) > MAX_PLAUSIBLE_SPAN:
+        return None
+    waking = sum((h + best) % 24 in WAKING_HOURS for h in hours) / len(hours)
+    return OffsetFit(best, shares, plausible, len(hours), waking)
+
+
+def _plausible(shares: Mapping[int, float]) -> list[int]:
+    """The shortest run of consecutive offsets whose resample shares add up to `PLAUSIBLE_SHARE`."""
+    ordered = list(OFFSETS)
+    for width in range(1, len(ordered) + 1):
+        runs = [ordered[i:i + width] for i in range(len(ordered) - width + 1)]
+        top = max(runs, key=lambda run: sum(shares.get(o, 0.0) for o in run))
+        if sum(shares.get(o, 0.0) for o in top) >= PLAUSIBLE_SHARE:
+            return top
+    return ordered
 
 
 def utc_offsets(groups: Mapping[str, Sequence[str]], msgs: Sequence[Msg]) -> list[Evidence]:
-    """For each coordinated group, the UTC offsets that best fit its posting hours."""
+    """For each coordinated group whose posting hours tell a time zone, the best-fit UTC offset and how
+    well the neighbouring offsets fit too; nothing for a group whose hours cannot tell."""
     by_account: dict[str, list[Msg]] = defaultdict(list)
     for m in msgs:
         if m.account:
@@ -148,12 +200,20 @@ def utc_offsets(groups: Mapping[str, Sequence[str]], msgs: Sequence[Msg]) -> lis
         posts = [m for a in members for m in by_account.get(a, ())]
         if len(posts) < MIN_HOURS_SAMPLE:
             continue
-        offsets, fit = best_utc_offset([m.sent_at.hour for m in posts])
-        detail = (f"Coordinated group {group} ({len(members)} accounts, {len(posts)} posts): posting hours fit "
-                  f"{_offset_names(offsets)} best, with {fit:.0%} of posts between {WAKING_HOURS.start:02d}:00 "
-                  "and 24:00 local time there.")
+        fit = best_utc_offset([m.sent_at for m in posts])
+        if fit is None:
+            continue
+        others = ", ".join(f"{_offset_name(o)} {s:.0%}" for o, s in fit.shares.items() if o != fit.best and s >= 0.05)
+        detail = (f"Coordinated group {group} ({len(members)} accounts, {len(posts)} posts in {fit.slots} separate "
+                  f"hours): posting hours fit {_offset_name(fit.best)} best, in {fit.shares[fit.best]:.0%} of "
+                  f"resamples" + (f" (next: {others})" if others else "")
+                  + f"; plausible range {_offset_name(fit.plausible[0])} to {_offset_name(fit.plausible[-1])}. "
+                  f"{fit.waking:.0%} of those hours fall between {WAKING_HOURS.start:02d}:00 and 24:00 local time "
+                  "there. A lead to check, not a location.")
         found.append(Evidence("utc_offset", detail, sample(m.pk for m in posts),
-                              {"group": group, "offsets": offsets, "fit": round(fit, 3),
+                              {"group": group, "offset": fit.best, "offsets": fit.plausible,
+                               "shares": {str(o): s for o, s in fit.shares.items()}, "hour_slots": fit.slots,
+                               "waking": round(fit.waking, 3),
                                "hours_utc": dict(sorted(Counter(m.sent_at.hour for m in posts).items()))}))
     return found
 
@@ -207,9 +267,8 @@ def no_ordinary_activity(msgs: Sequence[Msg], corpus_counts: Mapping[str, int]) 
                     {"accounts": only})
 
 
-def _offset_names(offsets: list[int]) -> str:
-    names = [f"UTC{o:+d}" if o else "UTC" for o in offsets]
-    return names[0] if len(names) == 1 else f"{names[0]} (about as well: {', '.join(names[1:])})"
+def _offset_name(offset: int) -> str:
+    return f"UTC{offset:+d}" if offset else "UTC"
 
 
 def sample(pks: Iterable[int]) -> list[int]:

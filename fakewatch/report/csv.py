@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from fakewatch.model import iso
-from fakewatch.report.html import redact
+from fakewatch.report.redaction import Redaction, Redactor
 from fakewatch.store.tables import campaigns as ct
 from fakewatch.store.tables import core
 
@@ -38,9 +38,9 @@ def _writer(path: Path, header: list[str]) -> tuple[Any, Any]:
     return fh, out
 
 
-def write(engine: Engine, out_dir: Path, *, redact_phones: bool = False) -> list[Path]:
+def write(engine: Engine, out_dir: Path, *, redaction: Redaction = Redaction()) -> list[Path]:
     """Write both tables for every stored campaign (reported and candidates)."""
-    clean = redact if redact_phones else (lambda s: s)
+    hide = Redactor.from_store(engine, redaction)
     out_dir.mkdir(parents=True, exist_ok=True)
     m, a, i, c, cm, ca = core.messages, core.accounts, core.inputs, ct.campaigns, ct.campaign_messages, ct.campaign_accounts
     with engine.connect() as conn:
@@ -51,7 +51,8 @@ def write(engine: Engine, out_dir: Path, *, redact_phones: bool = False) -> list
                                      "account", "account_name", "forwarded_from", "text", "input", "input_sha256"])
         with fh:
             query = (select(cm.c.campaign_id, m.c.platform, m.c.chat_id, core.chats.c.name, m.c.message_id, m.c.sent_at,
-                            m.c.account_id, a.c.name.label("account_name"), m.c.forwarded_from, m.c.text, i.c.path,
+                            m.c.account_id, a.c.name.label("account_name"), m.c.forwarded_from,
+                            m.c.forwarded_from_id, m.c.text, i.c.path,
                             i.c.sha256)
                      .join(m, m.c.id == cm.c.message_pk).join(i, i.c.id == m.c.input_id)
                      .outerjoin(a, a.c.id == m.c.account_id)
@@ -60,8 +61,9 @@ def write(engine: Engine, out_dir: Path, *, redact_phones: bool = False) -> list
             for r in conn.execute(query):
                 code = codes[r.campaign_id]
                 out.writerow([cell(v) for v in (
-                    code, reported[code], r.platform, r.chat_id, clean(r.name), r.message_id, iso(r.sent_at),
-                    clean(r.account_id), clean(r.account_name), clean(r.forwarded_from), clean(r.text), r.path, r.sha256)])
+                    code, reported[code], r.platform, hide.text(r.chat_id), hide.text(r.name), r.message_id,
+                    iso(r.sent_at), hide.account(r.account_id), hide.name(r.account_id, r.account_name),
+                    hide.sender(r.forwarded_from, r.forwarded_from_id), hide.text(r.text), r.path, r.sha256)])
         totals: dict[str, tuple[int, Any, Any]] = {
             acc: (n, first, last) for acc, n, first, last in conn.execute(
                 select(m.c.account_id, func.count(), func.min(m.c.sent_at), func.max(m.c.sent_at))
@@ -77,7 +79,7 @@ def write(engine: Engine, out_dir: Path, *, redact_phones: bool = False) -> list
             total, first, last = totals.get(acc, (0, None, None))
             ranks = [p.seeder_rank for p in parts if p.seeder_rank]
             out.writerow([cell(v) for v in (
-                clean(acc), clean(names.get(acc)), " ".join(codes[p.campaign_id] for p in parts),
+                hide.account(acc), hide.name(acc, names.get(acc)), " ".join(codes[p.campaign_id] for p in parts),
                 sum(p.messages for p in parts), total, any(p.coordinated for p in parts), min(ranks) if ranks else "",
                 iso(first), iso(last))])
     return paths

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import json
 import secrets
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
@@ -12,6 +13,10 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 from sqlalchemy import Engine
 
 from fakewatch.check import debunks
+from fakewatch.detect.techniques import technique_names
+from fakewatch.report import exports, findings
+from fakewatch.report.i18n import Words
+from fakewatch.report.redaction import Redaction
 from fakewatch.web import charts, i18n, queries
 from fakewatch.web.auth import AuthError, ROLES, User, authenticate, create_token, create_user, end_session, \
     list_tokens, list_users, revoke_token, set_disabled, start_session
@@ -116,7 +121,9 @@ def logout(request: Request, _user: Analyst):
 
 @router.get("/campaigns")
 def campaign_list(request: Request, _user: Analyst):
-    return render(request, "campaigns.html", campaigns=queries.campaign_list(context(request).engine))
+    rows = queries.campaign_list(context(request).engine)
+    return render(request, "campaigns.html", campaigns=[r for r in rows if not r.get("why_not_campaign")],
+                  activity=[r for r in rows if r.get("why_not_campaign")])
 
 
 @router.get("/campaigns/{code}")
@@ -129,7 +136,8 @@ def campaign_page(request: Request, code: str, _user: Analyst, offset: Annotated
                   bars=charts.timeline(data["waves"], data["first_seen"], data["last_seen"]),
                   net=charts.network(coordinated["nodes"], coordinated["edges"]),
                   debunks=debunks.for_campaign(engine, code), ratings=list(debunks.RATINGS),
-                  media=_media_evidence(engine, data["media"]), categories=debunks.CATEGORIES)
+                  media=_media_evidence(engine, data["media"]), categories=debunks.CATEGORIES,
+                  techniques=technique_names(), words=Words("en"))
 
 
 def _media_evidence(engine: Engine, found: list[dict]) -> list[dict]:
@@ -266,13 +274,29 @@ def job_page(request: Request, job_id: int, _user: Analyst):
 
 @router.get("/downloads")
 def downloads_page(request: Request, _user: Analyst):
-    return render(request, "downloads.html", files=downloads(request).available())
+    return render(request, "downloads.html", files=downloads(request).available(), redactable=exports.REDACTABLE)
 
 
 @router.get("/downloads/{name}")
 def download(request: Request, name: str, _user: Analyst) -> Response:
     path = downloads(request).path(name)
     return FileResponse(path, filename=path.name)
+
+
+@router.get("/downloads/redacted/{name}")
+def download_redacted(request: Request, name: str, _user: Analyst, names: bool = False,
+                      lang: Annotated[str, Query(pattern="^(en|ru)$")] = "en") -> Response:
+    """An output rebuilt from the store with phone numbers (and with `names` private people's names) hidden."""
+    if name not in exports.REDACTABLE:
+        raise queries.NotFound(f"redacted download {name!r}")
+    try:
+        record = json.loads(downloads(request).path(findings.FILENAME).read_text(encoding="utf-8"))
+    except queries.NotFound:
+        record = None  # no finished run in the UI: report on what the store holds
+    body = exports.redacted(context(request).engine, name, Redaction(phones=True, names=names), record, lang)
+    kind = {".html": "text/html", ".csv": "text/csv", ".gexf": "application/xml"}[Path(name).suffix]
+    return Response(body, media_type=f"{kind}; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="redacted-{name}"'})
 
 
 @router.get("/tokens")

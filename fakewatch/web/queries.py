@@ -69,6 +69,8 @@ def campaign_list(engine: Engine, *, candidates: bool = True) -> list[dict]:
             data = row.pop("data") or {}
             row["chats"] = len(data.get("chats", []))
             row["impersonates"] = data.get("impersonates", [])
+            # coordinated activity (codes A1, ...) says what was coordinated and why it is no campaign
+            row.update(kind=data.get("kind"), what=data.get("what"), why_not_campaign=data.get("why_not_campaign"))
             out.append(row)
         return out
 
