@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fakewatch.model import Message
-from fakewatch.sources import ReadContext, table, telegram, whatsapp
+from fakewatch.sources import ReadContext, table, telegram, whatsapp, whatsapp_locales
 
 # Message text as hostile senders write it: any characters except NUL (stored as U+FFFD) and surrogates.
 TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=300)
@@ -41,7 +41,7 @@ def test_whatsapp_multiline_bodies_round_trip(tmp_path, bodies, ios):
     got = list(whatsapp.read(ReadContext(path=path, root=tmp_path, options={"date_order": "dmy"})))[1:]
     expected = ["\n".join(body) for body in bodies]
     assert [m.text for m in got if m.kind == "message"] == [t for t in expected
-                                                             if t.strip().lower() not in whatsapp._DELETED]
+                                                             if whatsapp_locales.deletion(t) is None]
     assert [m.sent_at for m in got] == [START + timedelta(minutes=i) for i in range(len(bodies))]
 
 
