@@ -183,12 +183,17 @@ def _split(entry: _Entry, chat: str) -> tuple[str | None, str, bool]:
     kind = system_kind(plain)
     if kind in ("notice", "event"):
         return None, plain, True
-    if kind == "membership" and (text.startswith("\u200e") or name == chat or plain.startswith(name + " ")):
+    if kind == "membership" and (text.startswith("\u200e") or name == chat or _names(plain, name)):
         return None, plain, True
     if entry.head.bracket and text.startswith("\u200e") and _media(plain) is None:
         # iOS writes group events as "<group name>: \u200e<event>", also those no table here knows
         return None, plain, True
     return name, text, False
+
+
+def _names(text: str, name: str) -> bool:
+    """Whether `text` starts with `name` as a word: "Dana left" under Dana, "Aigul, Dana kişisini ekledi" under Aigul."""
+    return text.startswith(name) and (len(text) == len(name) or not text[len(name)].isalnum())
 
 
 def _media(text: str) -> tuple[Media, str] | None:

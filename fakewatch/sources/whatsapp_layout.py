@@ -12,6 +12,7 @@ Layouts differ by phone OS, locale and app version (formats.md), for example:
     13. 6. 2018. 21:25:15 Name: text        spaced date, no separator after the time
     [06/2018/13, 21:25:15] Name: text       year in the middle
     2019-01-01 12:00 - Name: text           year first
+    2022/12/14, 13:34. - Name: text         a dot after the time
 
 A file keeps one layout: its first dated line fixes the bracket, the date
 separator and what follows the time, and later lines that differ are text.
@@ -33,7 +34,7 @@ _HEADER = re.compile(
     r"^[\u200e\u200f]*(?P<bracket>\[)?"
     r"(?P<a>\d{1,4})(?P<sep>[./-]) ?(?P<b>\d{1,4})(?P=sep) ?(?P<c>\d{1,4})(?P=sep)?"
     r",?[ \u00a0](?:(?:" + "|".join(DATE_TIME_WORDS) + r")[ \u00a0])?"
-    r"(?P<time>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)"
+    r"(?P<time>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)\.?"
     r"(?:[ \u00a0\u202f]?(?P<ampm>" + AMPM_PATTERN + r"))?"
     r"(?P<tail>(?(bracket)\][ \u00a0]?|(?:[ \u00a0][-\u2013][ \u00a0]|:[ \u00a0]|[ \u00a0])))"
     r"(?P<rest>.*)$"
