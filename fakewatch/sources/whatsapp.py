@@ -52,6 +52,8 @@ _ATTACHED = (
     re.compile(r"^(?P<file>[^<>\n]+?\.\w{1,5}) <\s*(?P<word>[^<>:\n]{1,40}?)\s*>(?:\n(?P<caption>.*))?$", re.DOTALL),
     re.compile(r"^(?P<file>[^\n]+?\.\w{1,5}) \((?P<word>[^()\n]{1,40})\)(?:\n(?P<caption>.*))?$", re.DOTALL),
 )
+# iOS names a document before its placeholder: "report • 2 pages document omitted".
+_DOCUMENT_TITLE = re.compile(r"^.+ • \d+ \S+ (?P<placeholder>.+)$")
 # File names WhatsApp gives media: these are attachments whatever word the locale puts beside them.
 _MEDIA_NAME = re.compile(r"^(?:(?:IMG|VID|AUD|PTT|DOC|STK)-\d{8}-WA\d+|\d{8}-|\d{4}-\d{2}-\d{2}-[A-Z]+-)")
 _FILE_KINDS = (("PHOTO", "photo"), ("IMG", "photo"), ("VIDEO", "video_file"), ("VID", "video_file"),
@@ -111,14 +113,34 @@ def _entries(ctx: ReadContext) -> Iterator[_Entry]:
         yield entry
 
 
-def _clues(ctx: ReadContext) -> DateClues:
-    """What the whole file says about its date order (the first of the two passes)."""
-    clues = DateClues()
+@dataclass
+class _Scan:
+    """What the first pass learns: the date clues, and the names the group itself writes under."""
+
+    clues: DateClues = field(default_factory=DateClues)
+    senders: set[str] = field(default_factory=set)
+    notice_names: set[str] = field(default_factory=set)  # names with notices or events written under them
+
+    @property
+    def group_names(self) -> set[str]:
+        """Names that stand for the group: iOS writes a group's notices and events under the group's name.
+        Only in a group (more than two senders): in a private chat that name is the other person's."""
+        return self.notice_names if len(self.senders) > 2 else set()
+
+
+def _scan(ctx: ReadContext) -> _Scan:
+    """The first of the two passes over the file."""
+    scan = _Scan()
     for entry in _entries(ctx):
         body = entry.body.translate(_MARKS)
         said = _SENDER.match(body)
-        clues.add(entry.line, entry.head, body, locale_of(said["text"] if said else body) or locale_of(body))
-    return clues
+        if said:
+            name = said["name"].strip()
+            scan.senders.add(name)
+            if system_kind(said["text"]) in ("notice", "event"):
+                scan.notice_names.add(name)
+        scan.clues.add(entry.line, entry.head, body, locale_of(said["text"] if said else body) or locale_of(body))
+    return scan
 
 
 def _zone(ctx: ReadContext) -> tzinfo:
@@ -166,12 +188,13 @@ def _file_kind(name: str) -> str:
     return _SUFFIX_KINDS.get(Path(name).suffix.lower(), "file")
 
 
-def _split(entry: _Entry, chat: str) -> tuple[str | None, str, bool]:
+def _split(entry: _Entry, chat: str, group_names: set[str]) -> tuple[str | None, str, bool]:
     """(sender, text, is_system) of an entry.
 
     A system line has no sender, or stands under one (iOS writes the group's name, some exports the
     actor's own): notices and group events count wherever they stand; added/left/removed under a name
-    only when marked as iOS marks events, under the chat's own name, or naming their sender as actor.
+    only when marked as iOS marks events, under the chat's or group's own name, or naming their sender as
+    actor.
     """
     body = entry.body
     plain_body = body.translate(_MARKS)
@@ -183,7 +206,8 @@ def _split(entry: _Entry, chat: str) -> tuple[str | None, str, bool]:
     kind = system_kind(plain)
     if kind in ("notice", "event"):
         return None, plain, True
-    if kind == "membership" and (text.startswith("\u200e") or name == chat or _names(plain, name)):
+    if kind == "membership" and (text.startswith("\u200e") or name == chat or name in group_names
+                                 or _names(plain, name)):
         return None, plain, True
     if entry.head.bracket and text.startswith("\u200e") and _media(plain) is None:
         # iOS writes group events as "<group name>: \u200e<event>", also those no table here knows
@@ -198,10 +222,12 @@ def _names(text: str, name: str) -> bool:
 
 def _media(text: str) -> tuple[Media, str] | None:
     """The media a message body stands for, and the caption left over; None for plain text."""
-    found = omitted(text)
-    if found:
-        return Media(kind=found[0], file_absent=True), ""
     body = text.strip()
+    first, _, rest = body.partition("\n")
+    titled = _DOCUMENT_TITLE.match(first)
+    found = omitted(first) or (omitted(titled["placeholder"]) if titled else None)
+    if found:
+        return Media(kind=found[0], file_absent=True), rest.strip()  # Android puts a document's name below
     for pattern in _ATTACHED:
         match = pattern.match(body)
         if not match:
@@ -216,9 +242,10 @@ def _media(text: str) -> tuple[Media, str] | None:
     return None
 
 
-def _message(entry: _Entry, ordinal: int, chat: str, order: str, zone: tzinfo, ctx: ReadContext) -> Message:
+def _message(entry: _Entry, ordinal: int, chat: str, order: str, zone: tzinfo, ctx: ReadContext,
+             group_names: set[str]) -> Message:
     position = f"line {entry.line}"
-    sender, text, system = _split(entry, chat)
+    sender, text, system = _split(entry, chat, group_names)
     msg = Message(platform=NAME, chat_id=chat, message_id=str(ordinal),
                   sent_at=moment(entry.head, order, zone, ctx, position),
                   raw={"line": entry.line, "text": entry.body})
@@ -252,7 +279,8 @@ def _message(entry: _Entry, ordinal: int, chat: str, order: str, zone: tzinfo, c
 
 def read(ctx: ReadContext) -> Iterator[Record]:
     """The chat, then one Message per entry (system lines as kind "service", deleted ones as "deleted")."""
-    order = date_order(ctx, DateClues() if ctx.options.get("date_order") else _clues(ctx))
+    scan = _scan(ctx)
+    order = date_order(ctx, scan.clues)
     zone = _zone(ctx)
     chat = chat_name(ctx)
     yield Chat(platform=NAME, chat_id=chat, name=chat, type="whatsapp_chat")
@@ -260,7 +288,7 @@ def read(ctx: ReadContext) -> Iterator[Record]:
     for ordinal, entry in enumerate(_entries(ctx), 1):
         if entry.head.hour_zero:
             hour_zero.append(entry.line)
-        yield _message(entry, ordinal, chat, order, zone, ctx)
+        yield _message(entry, ordinal, chat, order, zone, ctx, scan.group_names)
     if hour_zero:
         ctx.note(f"{len(hour_zero)} lines from line {hour_zero[0]} on give hour 0 on a 12-hour clock "
                  "(as some locales write 12 a.m.): read as 00:xx")
