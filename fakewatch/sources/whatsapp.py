@@ -32,7 +32,8 @@ from fakewatch.model import Chat, Media, Message, account_key
 
 from .base import ReadContext, Record, clip_text, hash_media
 from .whatsapp_layout import DateClues, Header, date_order, header, moment
-from .whatsapp_locales import ATTACHED_WORDS, CHAT_FILE_PREFIXES, EDITED, deletion, locale_of, omitted, system_kind
+from .whatsapp_locales import (ATTACHED_WORDS, CHAT_FILE_PREFIXES, EDITED, MAX_PLACEHOLDER, deletion, omitted,
+                               placeholder_locale, system, system_kind)
 
 NAME = "whatsapp"
 PHONE_REGION = "KZ"  # numbers without a country code are read as Kazakh ones
@@ -42,6 +43,7 @@ MAX_NAME = 80  # a "Name:" prefix longer than this is message text, not a sender
 _MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"))
 _SENDER = re.compile(r"^(?P<name>[^:\n]{1,%d}?): (?P<text>.*)$" % MAX_NAME, re.DOTALL)
 _PHONE_LIKE = re.compile(r"^\+?[\d \u00a0()\-]{7,20}$")
+_QUOTES = frozenset("\"“”«»„")  # the marks WhatsApp quotes group subjects with
 
 # Media the export carries. iOS: "<attached: 00000042-PHOTO-2020-06-07-15-13-20.jpg>" (any locale's word,
 # spaces inside allowed, a document's "name • 2 pages" before it); older iOS: "2015-08-04-PHOTO-00004762.jpg
@@ -120,6 +122,7 @@ class _Scan:
     clues: DateClues = field(default_factory=DateClues)
     senders: set[str] = field(default_factory=set)
     notice_names: set[str] = field(default_factory=set)  # names with notices or events written under them
+    kinds: list[str | None] = field(default_factory=list)  # per entry: the system kind of its text, if any
 
     @property
     def group_names(self) -> set[str]:
@@ -134,12 +137,15 @@ def _scan(ctx: ReadContext) -> _Scan:
     for entry in _entries(ctx):
         body = entry.body.translate(_MARKS)
         said = _SENDER.match(body)
+        text = said["text"] if said else body
+        found = system(text)
+        scan.kinds.append(found[0] if found else None)
         if said:
             name = said["name"].strip()
             scan.senders.add(name)
-            if system_kind(said["text"]) in ("notice", "event"):
+            if found and found[0] in ("notice", "event"):
                 scan.notice_names.add(name)
-        scan.clues.add(entry.line, entry.head, body, locale_of(said["text"] if said else body) or locale_of(body))
+        scan.clues.add(entry.line, entry.head, body, found[1] if found else placeholder_locale(text))
     return scan
 
 
@@ -188,8 +194,9 @@ def _file_kind(name: str) -> str:
     return _SUFFIX_KINDS.get(Path(name).suffix.lower(), "file")
 
 
-def _split(entry: _Entry, chat: str, group_names: set[str]) -> tuple[str | None, str, bool]:
-    """(sender, text, is_system) of an entry.
+def _split(entry: _Entry, chat: str, group_names: set[str], kind: str | None) -> tuple[str | None, str, bool]:
+    """(sender, text without bidirectional marks, is_system) of an entry whose text (after any sender) is
+    of system kind `kind` (`whatsapp_locales.system`, found by the first pass).
 
     A system line has no sender, or stands under one (iOS writes the group's name, some exports the
     actor's own): notices and group events count wherever they stand; added/left/removed under a name
@@ -197,13 +204,12 @@ def _split(entry: _Entry, chat: str, group_names: set[str]) -> tuple[str | None,
     actor.
     """
     body = entry.body
-    plain_body = body.translate(_MARKS)
     match = _SENDER.match(body)
-    if not match or system_kind(plain_body):
-        return None, plain_body, True
+    if not match or (_QUOTES.intersection(match["name"]) and system_kind(body.translate(_MARKS))):
+        # no sender; or a colon inside a quoted group subject: 'X created group "Parents: 5B"'
+        return None, body.translate(_MARKS), True
     name, text = match["name"].translate(_MARKS).strip(), match["text"]
     plain = text.translate(_MARKS)
-    kind = system_kind(plain)
     if kind in ("notice", "event"):
         return None, plain, True
     if kind == "membership" and (text.startswith("\u200e") or name == chat or name in group_names
@@ -212,7 +218,7 @@ def _split(entry: _Entry, chat: str, group_names: set[str]) -> tuple[str | None,
     if entry.head.bracket and text.startswith("\u200e") and _media(plain) is None:
         # iOS writes group events as "<group name>: \u200e<event>", also those no table here knows
         return None, plain, True
-    return name, text, False
+    return name, plain, False
 
 
 def _names(text: str, name: str) -> bool:
@@ -224,10 +230,14 @@ def _media(text: str) -> tuple[Media, str] | None:
     """The media a message body stands for, and the caption left over; None for plain text."""
     body = text.strip()
     first, _, rest = body.partition("\n")
-    titled = _DOCUMENT_TITLE.match(first)
-    found = omitted(first) or (omitted(titled["placeholder"]) if titled else None)
+    found = omitted(first) if len(first) <= MAX_PLACEHOLDER else None
+    titled = None if found or " • " not in first else _DOCUMENT_TITLE.match(first)
+    if titled:
+        found = omitted(titled["placeholder"])
     if found:
         return Media(kind=found[0], file_absent=True), rest.strip()  # Android puts a document's name below
+    if "<" not in first and "(" not in first:
+        return None  # every attachment line has its word in brackets
     for pattern in _ATTACHED:
         match = pattern.match(body)
         if not match:
@@ -243,27 +253,26 @@ def _media(text: str) -> tuple[Media, str] | None:
 
 
 def _message(entry: _Entry, ordinal: int, chat: str, order: str, zone: tzinfo, ctx: ReadContext,
-             group_names: set[str]) -> Message:
+             group_names: set[str], kind: str | None) -> Message:
     position = f"line {entry.line}"
-    sender, text, system = _split(entry, chat, group_names)
+    sender, plain, system = _split(entry, chat, group_names, kind)
     msg = Message(platform=NAME, chat_id=chat, message_id=str(ordinal),
                   sent_at=moment(entry.head, order, zone, ctx, position),
                   raw={"line": entry.line, "text": entry.body})
     if system:
         msg.kind = "service"
-        msg.text = clip_text(text, ctx, position)
+        msg.text = clip_text(plain, ctx, position)
         return msg
     assert sender is not None
     msg.account_id = account_key(NAME, account_for(sender))
     msg.account_name = sender
-    plain = text.translate(_MARKS)
-    deleted = deletion(plain)
+    deleted = deletion(plain) if len(plain) <= MAX_PLACEHOLDER else None
     if deleted:
         msg.kind = "deleted"
         if deleted[0] == "you_deleted":
             msg.raw["deleted_by_exporter"] = True
         return msg
-    edited = EDITED.search(plain)
+    edited = EDITED.search(plain) if plain.endswith(">") else None
     if edited:
         plain = plain[: edited.start()]
         msg.raw["edited"] = True
@@ -285,10 +294,11 @@ def read(ctx: ReadContext) -> Iterator[Record]:
     chat = chat_name(ctx)
     yield Chat(platform=NAME, chat_id=chat, name=chat, type="whatsapp_chat")
     hour_zero: list[int] = []
+    group_names = scan.group_names
     for ordinal, entry in enumerate(_entries(ctx), 1):
         if entry.head.hour_zero:
             hour_zero.append(entry.line)
-        yield _message(entry, ordinal, chat, order, zone, ctx, scan.group_names)
+        yield _message(entry, ordinal, chat, order, zone, ctx, group_names, scan.kinds[ordinal - 1])
     if hour_zero:
         ctx.note(f"{len(hour_zero)} lines from line {hour_zero[0]} on give hour 0 on a 12-hour clock "
                  "(as some locales write 12 a.m.): read as 00:xx")

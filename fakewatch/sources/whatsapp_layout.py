@@ -34,12 +34,15 @@ _HEADER = re.compile(
     r"^[\u200e\u200f]*(?P<bracket>\[)?"
     r"(?P<a>\d{1,4})(?P<sep>[./-]) ?(?P<b>\d{1,4})(?P=sep) ?(?P<c>\d{1,4})(?P=sep)?"
     r",?[ \u00a0](?:(?:" + "|".join(DATE_TIME_WORDS) + r")[ \u00a0])?"
-    r"(?P<time>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)\.?"
+    r"(?P<time>(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?)\.?"
     r"(?:[ \u00a0\u202f]?(?P<ampm>" + AMPM_PATTERN + r"))?"
     r"(?P<tail>(?(bracket)\][ \u00a0]?|(?:[ \u00a0][-\u2013][ \u00a0]|:[ \u00a0]|[ \u00a0])))"
     r"(?P<rest>.*)$"
 )
 ORDERS = ("dmy", "mdy", "ymd", "myd", "dym", "ydm")
+# The orders with the year in each place, and the places of year, month and day in them.
+_BY_YEAR = {year: [(o, (o.index("y"), o.index("m"), o.index("d"))) for o in ORDERS if o.index("y") == year]
+            for year in range(3)}
 IMPOSSIBLE = 1 << 62  # steps back in time of an order that gives an impossible date somewhere
 # Attachment names carry the day the file was made: Android IMG-20241207-WA0005.jpg (also VID-, AUD-,
 # PTT-, DOC-, STK-), iOS 00000042-PHOTO-2020-06-07-15-13-20.jpg, older iOS 2015-08-04-PHOTO-00004762.jpg.
@@ -60,11 +63,7 @@ class Header:
     rest: str
     bracket: bool
     layout: tuple[bool, str, str]  # (bracket, date separator, what follows the time): one per file
-
-    @property
-    def clock(self) -> tuple[int, int, int]:
-        parts = [int(x) for x in re.split(r"[:.]", self.time)]
-        return parts[0], parts[1], parts[2] if len(parts) > 2 else 0
+    clock: tuple[int, int, int]  # hour, minute, second as written
 
     @property
     def hour_zero(self) -> bool:
@@ -80,8 +79,9 @@ def header(line: str, layout: tuple[bool, str, str] | None = None) -> Header | N
     found = (bool(match["bracket"]), match["sep"], match["tail"].strip())
     if layout is not None and found != layout:
         return None
+    hour, minute, second = match["hour"], match["minute"], match["second"]
     return Header((match["a"], match["b"], match["c"]), match["time"], match["ampm"], match["rest"],
-                  bool(match["bracket"]), found)
+                  bool(match["bracket"]), found, (int(hour), int(minute), int(second) if second else 0))
 
 
 def _is_afternoon(ampm: str) -> bool:
@@ -107,14 +107,6 @@ def moment(head: Header, order: str, zone: tzinfo, ctx: ReadContext, position: s
     return check_range(local.astimezone(timezone.utc), ctx, position)
 
 
-def _year_place(head: Header) -> int | None:
-    """Which field is the year, when the line shows it (four digits, or a value no day or month has)."""
-    for i, text in enumerate(head.fields):
-        if len(text) == 4 or int(text) > 31:
-            return i
-    return None
-
-
 def _seconds(head: Header) -> int:
     hour, minute, second = head.clock
     if head.ampm:
@@ -136,13 +128,16 @@ class DateClues:
     twelve_hour: bool = False
 
     def add(self, number: int, head: Header, body: str, locale: Locale | None) -> None:
-        values = tuple(int(x) for x in head.fields)
-        place = _year_place(head)
-        if place is not None:
-            self.year_places.setdefault(place, number)
+        a, b, c = head.fields
+        values = (int(a), int(b), int(c))
         for i, value in enumerate(values):
+            if value > 31 or len(head.fields[i]) == 4:  # four digits, or a value no day or month has
+                self.year_places.setdefault(i, number)
             if value > 12:
                 self.over_twelve.setdefault(i, number)
+        year = next(iter(self.year_places), 2)
+        if self.decided(year):
+            return  # a day above 12 has decided: the other clues are not needed
         self.twelve_hour = self.twelve_hour or bool(head.ampm)
         for match in _NAMED_DATE.finditer(body):
             y, m, d = (next(v for v in match.groups()[i::3] if v) for i in range(3))
@@ -150,15 +145,19 @@ class DateClues:
         if locale is not None and locale.day_first:
             self.day_first_locales.add(locale.code)
         seconds = _seconds(head)
-        for order in ORDERS:
-            read = dict(zip(order, values))
-            if not (1 <= read["m"] <= 12 and 1 <= read["d"] <= 31):
+        for order, (y, m, d) in _BY_YEAR[year]:
+            month, day = values[m], values[d]
+            if not (1 <= month <= 12 and 1 <= day <= 31):
                 self.steps_back[order] = IMPOSSIBLE
                 continue
-            key = (((read["y"] % 100) * 13 + read["m"]) * 32 + read["d"]) * 86400 + seconds
+            key = (((values[y] % 100) * 13 + month) * 32 + day) * 86400 + seconds
             if key < self.last.get(order, key):
                 self.steps_back[order] += 1
             self.last[order] = key
+
+    def decided(self, year: int) -> bool:
+        """Whether a field other than the year has shown a value above 12, which settles the order."""
+        return len(self.over_twelve) > (year in self.over_twelve)
 
     def decide(self, ctx: ReadContext) -> str:
         """The file's date order; a note says which clue decided it."""

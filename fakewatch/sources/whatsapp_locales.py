@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# A name, a number, or "A, B and C": the part of a system line that names people. It never holds ": ",
+# A name, a number, or "A, B and C": the part of a system line that names people. It holds no colon,
 # so that a member's message quoting a system text ("Dana: Aigul created group ...") stays a message.
-WHO = r"(?:(?!: ).){1,200}?"
+WHO = r"[^:\n]{1,200}?"
 QUOTED = r"[\"“”«»„].*[\"“”«»“]"  # a group subject as WhatsApp quotes it
 
 
@@ -290,22 +290,12 @@ DATE_TIME_WORDS = ("klo", "à")
 
 MAX_SYSTEM_TEXT = 1000  # characters: the longest system line (a notice, or a long list of added people) is shorter
 _WORD = re.compile(r"[^\W\d_]{3,}")  # a word of three letters or more, in any script
-
-
-def _alternation(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile("^(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\.?$", re.IGNORECASE | re.DOTALL)
-
-
-def _texts(field: str) -> dict[str, tuple[str, Locale]]:
-    return {text: (field, loc) for loc in LOCALES for text in getattr(loc, field)}
-
-
-_KINDS = {"notice": "notices", "event": "events", "membership": "membership"}  # kind -> Locale field
-_SYSTEM = {kind: _alternation([p for loc in LOCALES for p in getattr(loc, name)]) for kind, name in _KINDS.items()}
-_PER_LOCALE = [(loc, _alternation([*loc.notices, *loc.events, *loc.membership])) for loc in LOCALES
-               if loc.notices or loc.events or loc.membership]
 _OPTIONAL_GROUP = re.compile(r"\([^()]*\)[?*]")
 _GROUP = re.compile(r"\([^()]*\)")
+# Patterns are indexed by the first letters of a word they require ("stems": patterns end words in
+# optional endings, "добавил(а)", "uscit[oa]"), and a text is tried only against the patterns of the
+# stems it holds: an ordinary message costs a few set lookups, not hundreds of pattern matches.
+STEM = 5
 
 
 def _strip(pattern: str, group: re.Pattern[str]) -> str:
@@ -314,29 +304,29 @@ def _strip(pattern: str, group: re.Pattern[str]) -> str:
     return pattern
 
 
-def _required_words(pattern: str) -> set[str]:
-    """Words of which a text must hold one to match `pattern`: the longest outside every group, or else
-    all words of its required alternatives."""
+def _required_stems(pattern: str) -> set[str]:
+    """Stems of which a text must hold one to match `pattern`: of the longest word outside every group
+    (the last of equals), or else of all words of its required alternatives."""
     required = _strip(pattern.replace(WHO, " ").replace(QUOTED, " "), _OPTIONAL_GROUP)
     outside = _WORD.findall(_strip(required, _GROUP))
-    words = [max(outside, key=len)] if outside else _WORD.findall(required)
+    words = [max(reversed(outside), key=len)] if outside else _WORD.findall(required)  # the last: often rarer
     if not words:
         raise ValueError(f"system pattern without a required word: {pattern!r}")
-    return {w.lower() for w in words}
+    return {w.lower()[:STEM] for w in words}
 
 
-# Every system pattern requires a word starting with one of these stems, so a text without any is not
-# tried against the patterns at all: that keeps the check at a few set lookups for ordinary messages.
-# Stems, not words, because patterns end words in optional endings ("добавил(а)", "uscit[oa]").
-STEM = 5
-_TRIGGERS = frozenset(w[:STEM] for loc in LOCALES for p in (*loc.notices, *loc.events, *loc.membership)
-                      for w in _required_words(p))
+_KINDS = {"notice": "notices", "event": "events", "membership": "membership"}  # kind -> Locale field, by priority
+_INDEX: dict[str, list[tuple[int, re.Pattern[str], str, Locale]]] = {}
+for _order, (_loc, _kind, _pattern) in enumerate((loc, kind, p) for kind, name in _KINDS.items()
+                                                 for loc in LOCALES for p in getattr(loc, name)):
+    _compiled = re.compile(f"^(?:{_pattern})\\.?$", re.IGNORECASE | re.DOTALL)
+    for _stem in _required_stems(_pattern):
+        _INDEX.setdefault(_stem, []).append((_order, _compiled, _kind, _loc))
 
-
-def _may_be_system(folded: str) -> bool:
-    return len(folded) <= MAX_SYSTEM_TEXT and any(w[:STEM] in _TRIGGERS for w in _WORD.findall(folded))
 _OMITTED = {text: (kind, loc) for loc in LOCALES for text, kind in loc.media_omitted.items()}
-_DELETION = {**_texts("deleted"), **_texts("you_deleted")}
+# A body longer than every placeholder is none: readers skip the lookups for ordinary messages.
+MAX_PLACEHOLDER = max(len(t) for loc in LOCALES for t in (*loc.media_omitted, *loc.deleted, *loc.you_deleted))
+_DELETION = {text: (name, loc) for name in ("deleted", "you_deleted") for loc in LOCALES for text in getattr(loc, name)}
 ATTACHED_WORDS = {text: loc for loc in LOCALES for text in loc.attached}
 EDITED = re.compile(r"\s*<(?:" + "|".join(re.escape(t) for loc in LOCALES for t in loc.edited) + r")>\s*$",
                     re.IGNORECASE)
@@ -356,23 +346,37 @@ def deletion(text: str) -> tuple[str, Locale] | None:
     return _DELETION.get(_fold(text))
 
 
+def system(text: str) -> tuple[str, Locale] | None:
+    """('notice' | 'event' | 'membership', locale) when the text is one WhatsApp writes itself, else None."""
+    if len(text) > MAX_SYSTEM_TEXT:
+        return None
+    lowered = text.lower()
+    candidates: list[tuple[int, re.Pattern[str], str, Locale]] = []
+    for word in _WORD.findall(lowered):
+        candidates += _INDEX.get(word[:STEM], ())
+    if not candidates:
+        return None
+    folded = " ".join(lowered.split())
+    for _order, pattern, kind, loc in sorted(candidates, key=lambda e: e[0]):
+        if pattern.match(folded):
+            return kind, loc
+    return None
+
+
 def system_kind(text: str) -> str | None:
     """'notice', 'event' or 'membership' when the text is one WhatsApp writes itself, else None."""
+    found = system(text)
+    return found[0] if found else None
+
+
+def placeholder_locale(text: str) -> Locale | None:
+    """The locale whose placeholder (media omitted, message deleted) the text is, when it is one."""
     folded = _fold(text)
-    if not _may_be_system(folded):
-        return None
-    for kind in _KINDS:
-        if _SYSTEM[kind].match(folded):
-            return kind
-    return None
+    found = _OMITTED.get(folded) or _DELETION.get(folded)
+    return found[1] if found else None
 
 
 def locale_of(text: str) -> Locale | None:
     """The locale whose own system or placeholder wording this text is, when one is."""
-    folded = _fold(text)
-    found = _OMITTED.get(folded) or _DELETION.get(folded)
-    if found:
-        return found[1]
-    if not _may_be_system(folded):
-        return None
-    return next((loc for loc, pattern in _PER_LOCALE if pattern.match(folded)), None)
+    found = system(text)
+    return found[1] if found else placeholder_locale(text)
