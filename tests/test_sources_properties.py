@@ -59,3 +59,53 @@ def test_table_text_round_trips_and_derived_ids_are_stable(tmp_path, rows):
     assert [m.text for m in first] == [text for text, _ in rows]
     assert [m.message_id for m in first] == [m.message_id for m in again]
     assert len({m.message_id for m in first}) == len(rows)
+
+
+# WhatsApp's layouts, each seen in a real export (tests/fixtures/whatsapp/README.md): the date order it
+# writes, whether it writes seconds, and how it renders a moment.
+WA_LAYOUTS = [
+    ("dmy", False, lambda t: f"{t:%d/%m/%Y}, {t:%H:%M} - "),
+    ("dmy", False, lambda t: f"{t.day}.{t.month}.{t:%y}, {t:%H:%M} - "),
+    ("mdy", False, lambda t: f"{t.month}/{t.day}/{t:%y}, {t:%I:%M}\u202f{t:%p} - "),
+    ("mdy", True, lambda t: f"[{t.month}/{t.day}/{t:%y}, {t:%H:%M:%S}] "),
+    ("dmy", True, lambda t: f"\u200e[{t:%d.%m.%y}, {t:%H:%M:%S}] "),
+    ("dmy", True, lambda t: f"{t:%d.%m.%y} {t:%H.%M.%S}: "),
+    ("dmy", True, lambda t: f"{t.day}.{t.month}.{t.year} klo {t:%H.%M.%S} - "),
+    ("dmy", True, lambda t: f"{t.day}. {t.month}. {t.year}. {t:%H:%M:%S} "),
+    ("myd", True, lambda t: f"[{t:%m/%Y/%d}, {t:%H:%M:%S}] "),
+    ("ymd", False, lambda t: f"{t:%Y-%m-%d} {t:%H:%M} - "),
+    ("dmy", False, lambda t: f"{t:%d/%m/%y} {t.hour % 12 or 12}:{t:%M} {'p. m.' if t.hour >= 12 else 'a. m.'} - "),
+]
+MOMENTS = st.datetimes(min_value=datetime(2015, 1, 1), max_value=datetime(2030, 12, 31)).map(
+    lambda t: t.replace(microsecond=0))
+
+
+@SETTINGS
+@given(layout=st.sampled_from(WA_LAYOUTS), moments=st.lists(MOMENTS, min_size=1, max_size=8),
+       texts=st.lists(LINE, min_size=8, max_size=8))
+def test_whatsapp_any_layout_reads_back_its_times_and_texts(tmp_path, layout, moments, texts):
+    order, seconds, render = layout
+    assume(all(whatsapp_locales.system_kind(t) is None and whatsapp_locales.omitted(t) is None
+               and whatsapp_locales.deletion(t) is None for t in texts))
+    lines = [render(t) + f"Sender {i}: {texts[i]}" for i, t in enumerate(moments)]
+    path = tmp_path / "WhatsApp Chat with P.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    got = list(whatsapp.read(ReadContext(path=path, root=tmp_path, options={"date_order": order})))[1:]
+    assert [m.text for m in got] == texts[:len(moments)]
+    assert [m.account_name for m in got] == [f"Sender {i}" for i in range(len(moments))]
+    assert [m.sent_at for m in got] == [t.replace(second=t.second if seconds else 0, tzinfo=timezone.utc)
+                                        for t in moments]
+
+
+@SETTINGS
+@given(layout=st.sampled_from(WA_LAYOUTS), moments=st.lists(MOMENTS, min_size=1, max_size=8))
+def test_whatsapp_date_order_found_without_help_once_a_day_is_above_12(tmp_path, layout, moments):
+    order, seconds, render = layout
+    assume(any(t.day > 12 for t in moments))
+    path = tmp_path / "WhatsApp Chat with P.txt"
+    path.write_text("".join(render(t) + f"A: m{i}\n" for i, t in enumerate(moments)), encoding="utf-8")
+    ctx = ReadContext(path=path, root=tmp_path)
+    got = list(whatsapp.read(ctx))[1:]
+    assert [m.sent_at for m in got] == [t.replace(second=t.second if seconds else 0, tzinfo=timezone.utc)
+                                        for t in moments]
+    assert any(f"({order})" in n for n in ctx.notes)

@@ -28,7 +28,7 @@ def utc(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=timezone.utc)
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.txt")))
+@pytest.mark.parametrize("name", sorted(str(p.relative_to(FIXTURES)) for p in FIXTURES.rglob("*.txt")))
 def test_every_layout_is_detected_as_whatsapp(name):
     assert detect(FIXTURES / name) is whatsapp
 
