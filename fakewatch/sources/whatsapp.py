@@ -222,7 +222,8 @@ def _split(entry: _Entry, chat: str, group_names: set[str], kind: str | None) ->
 
 
 def _names(text: str, name: str) -> bool:
-    """Whether `text` starts with `name` as a word: "Dana left" under Dana, "Aigul, Dana kişisini ekledi" under Aigul."""
+    """Whether `text` starts with `name` as a word: "Dana left" under Dana, "Aigul, Dana kişisini ekledi"
+    under Aigul."""
     return text.startswith(name) and (len(text) == len(name) or not text[len(name)].isalnum())
 
 
@@ -272,7 +273,7 @@ def _message(entry: _Entry, ordinal: int, chat: str, order: str, zone: tzinfo, c
         if deleted[0] == "you_deleted":
             msg.raw["deleted_by_exporter"] = True
         return msg
-    edited = EDITED.search(plain) if plain.endswith(">") else None
+    edited = EDITED.search(plain) if plain.rstrip().endswith(">") else None
     if edited:
         plain = plain[: edited.start()]
         msg.raw["edited"] = True
@@ -293,12 +294,13 @@ def read(ctx: ReadContext) -> Iterator[Record]:
     zone = _zone(ctx)
     chat = chat_name(ctx)
     yield Chat(platform=NAME, chat_id=chat, name=chat, type="whatsapp_chat")
-    hour_zero: list[int] = []
+    hour_zero, first_hour_zero = 0, 0  # lines with hour 0 on a 12-hour clock, and the first of them
     group_names = scan.group_names
     for ordinal, entry in enumerate(_entries(ctx), 1):
         if entry.head.hour_zero:
-            hour_zero.append(entry.line)
+            hour_zero += 1
+            first_hour_zero = first_hour_zero or entry.line
         yield _message(entry, ordinal, chat, order, zone, ctx, group_names, scan.kinds[ordinal - 1])
     if hour_zero:
-        ctx.note(f"{len(hour_zero)} lines from line {hour_zero[0]} on give hour 0 on a 12-hour clock "
+        ctx.note(f"{hour_zero} lines from line {first_hour_zero} on give hour 0 on a 12-hour clock "
                  "(as some locales write 12 a.m.): read as 00:xx")

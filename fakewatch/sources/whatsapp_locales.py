@@ -2,9 +2,10 @@
 
 Data, one place: `whatsapp.py` reads bodies against these tables, and the
 date-order decision uses the locale a file's own system texts are in (every
-locale here but English writes dates day-first). Where each string was seen
-is recorded in tests/fixtures/whatsapp/SOURCE.md; strings not yet seen in a
-real export are written from WhatsApp's wording and marked so there.
+locale here but English and Japanese writes dates day-first). Where each
+string was seen is recorded in tests/fixtures/whatsapp/<locale>/SOURCE.md and
+the README beside them; strings not yet seen in a real export are written from
+WhatsApp's wording and marked so there.
 
 Patterns are regular expressions matched against the whole body, case
 folded, with bidirectional marks removed; `WHO` stands for a person or a
@@ -28,7 +29,7 @@ class Locale:
 
     code: str
     day_first: bool | None  # what the locale's dates are; None where it writes both (en-GB, en-US)
-    media_omitted: dict[str, str]  # the whole body -> media kind (Android "<Media omitted>", iOS "image omitted")
+    media_omitted: dict[str, str]  # whole body -> media kind (Android "<Media omitted>", iOS "image omitted")
     attached: tuple[str, ...]  # Android "IMG-...jpg (file attached)", iOS "<attached: ...>": the word(s)
     deleted: tuple[str, ...]  # someone deleted the message for everyone
     you_deleted: tuple[str, ...]  # the exporting person deleted it
@@ -42,7 +43,8 @@ EN = Locale(
     code="en", day_first=None,
     media_omitted={"<media omitted>": "file", "image omitted": "photo", "video omitted": "video_file",
                    "audio omitted": "voice_message", "sticker omitted": "sticker", "gif omitted": "animation",
-                   "document omitted": "file", "contact card omitted": "contact", "video note omitted": "video_message"},
+                   "document omitted": "file", "contact card omitted": "contact",
+                   "video note omitted": "video_message"},
     attached=("file attached", "attached"),
     deleted=("this message was deleted",), you_deleted=("you deleted this message",),
     edited=("this message was edited",),
@@ -95,7 +97,8 @@ FR = Locale(
              r"votre code de sécurité avec .+ a changé\b.*", r"le code de sécurité de .+ a changé\b.*"),
     events=(rf"{WHO} a créé (?:le )?groupe {QUOTED}", rf"{WHO} a créé ce groupe",
             rf"{WHO} a (?:modifié|changé) le sujet (?:de {QUOTED} )?(?:à|en) {QUOTED}",
-            rf"{WHO} a (?:modifié|changé) (?:l'|l’)icône de ce groupe", rf"{WHO} a supprimé (?:l'|l’)icône de ce groupe",
+            rf"{WHO} a (?:modifié|changé) (?:l'|l’)icône de ce groupe",
+            rf"{WHO} a supprimé (?:l'|l’)icône de ce groupe",
             rf"{WHO} a modifié la description du groupe",
             rf"{WHO} a rejoint (?:ce groupe )?(?:via|en utilisant) (?:le|ce) lien d(?:'|’)invitation.*"),
     membership=(rf"{WHO} a ajouté {WHO}", rf"{WHO} vous a ajouté", rf"{WHO} est parti(?:\(e\)|e)?",
@@ -129,8 +132,8 @@ PT = Locale(
                    "<mídia omitida>": "file", "imagem ocultada": "photo", "vídeo omitido": "video_file",
                    "áudio ocultado": "voice_message", "figurinha omitida": "sticker"},
     attached=("arquivo anexado", "ficheiro anexado", "anexado"),
-    deleted=("esta mensagem foi apagada", "mensagem apagada"), you_deleted=("você apagou esta mensagem",
-                                                                          "apagou esta mensagem"),
+    deleted=("esta mensagem foi apagada", "mensagem apagada"),
+    you_deleted=("você apagou esta mensagem", "apagou esta mensagem"),
     edited=("mensagem editada",),
     notices=(r"as mensagens e as chamadas são protegidas com a criptografia de ponta a ponta\b.*",
              r"as mensagens e (?:as )?ligações são protegidas com a criptografia de ponta a ponta\b.*",
