@@ -91,7 +91,8 @@ def ingest(
     chat: Annotated[Optional[str], typer.Option(
         "--chat", help="Chat name for WhatsApp .txt files; chat_id for tables without one")] = None,
     date_order: Annotated[Optional[str], typer.Option(
-        "--date-order", help="Dates like 01/02/24: dmy or mdy (WhatsApp: decided per file when not given)")] = None,
+        "--date-order", help="Dates like 01/02/24: dmy or mdy (WhatsApp also ymd, myd, ...: decided per file from "
+                             "its clues when not given)")] = None,
     tz: Annotated[Optional[str], typer.Option(
         "--tz", help="Time zone WhatsApp times were written in, e.g. Asia/Almaty (default: UTC)")] = None,
     map_: Annotated[Optional[list[str]], typer.Option(
@@ -123,8 +124,22 @@ def ingest(
             console.print(f"   [yellow]note[/] {escape(note)}")
     for e in report.refused:
         err.print(f"[red]refused[/] {escape(str(e))}")
-    if report.refused:
+    print_unrecognised(report.unrecognised)
+    if report.refused or (report.unrecognised and not report.files):
         raise typer.Exit(1)
+
+
+def print_unrecognised(unrecognised: list) -> None:
+    """Name every file of a folder or archive that was not read: others one by one, media as a count."""
+    for item in unrecognised:
+        if not item.media:
+            err.print(f"[yellow]skipped[/] {escape(item.path)}: not a format fakewatch reads "
+                      "(Telegram JSON, WhatsApp .txt, CSV, JSONL, HTML); pass it alone with --format to force one")
+    media = [item for item in unrecognised if item.media]
+    if media:
+        err.print(f"[yellow]skipped[/] {len(media):,} media files, read only as attachments of the chats that "
+                  f"name them: {escape(', '.join(Path(m.path).name for m in media[:5]))}"
+                  + (", ..." if len(media) > 5 else ""))
 
 
 @app.command()

@@ -36,6 +36,10 @@ QUEUED_CHUNKS = 16  # chunks read from the reader process ahead of the writer (~
 PARALLEL_MIN_BYTES = 4 * 1024**2  # files this large are read in a forked second process (tens of ms to start)
 MAX_ZIP_MEMBERS = 200_000
 MAX_ZIP_BYTES = 20 * 1024**3
+# Files an export carries beside its chat (photos, voice notes, documents): read as the chat's attachments,
+# not as chats, so a folder holding them is counted, not listed file by file.
+MEDIA_SUFFIXES = frozenset(".jpg .jpeg .png .gif .webp .heic .mp4 .3gp .mov .opus .ogg .mp3 .m4a .aac .wav .amr "
+                           ".pdf .vcf .doc .docx .xls .xlsx .ppt .pptx".split())
 
 
 @dataclass
@@ -49,10 +53,19 @@ class FileResult:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Unrecognised:
+    """A file inside a folder or archive that no source reads: it is reported, never passed over in silence."""
+
+    path: str
+    media: bool  # a photo, voice note or document such as exports carry beside their chat
+
+
 @dataclass
 class IngestReport:
     files: list[FileResult] = field(default_factory=list)
     refused: list[ReadError] = field(default_factory=list)
+    unrecognised: list[Unrecognised] = field(default_factory=list)
 
     @property
     def added(self) -> int:
@@ -87,17 +100,21 @@ def safe_extract(archive: Path, dest: Path) -> None:
         zf.extractall(root)
 
 
-def expand(paths: Iterable[Path], workdir: Path) -> Iterator[tuple[Path, Path] | ReadError]:
+def expand(paths: Iterable[Path], workdir: Path) -> Iterator[tuple[Path, Path] | ReadError | Unrecognised]:
     """(file, display path) for every input under `paths`: folders walked, zips unpacked.
 
     An archive that cannot be unpacked safely comes out as a ReadError in its
-    place, so that the other inputs still go in.
+    place, so that the other inputs still go in; a file in a folder that no
+    source reads comes out as Unrecognised (a file named directly is refused
+    by `ingest_file` instead).
     """
     for path in paths:
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if child.suffix.lower() == ".zip" or sources.detect(child):
                     yield from expand([child], workdir)
+                else:
+                    yield Unrecognised(str(child), child.suffix.lower() in MEDIA_SUFFIXES)
         elif path.suffix.lower() == ".zip" and zipfile.is_zipfile(path):
             dest = Path(tempfile.mkdtemp(dir=workdir))
             try:
@@ -111,6 +128,8 @@ def expand(paths: Iterable[Path], workdir: Path) -> Iterator[tuple[Path, Path] |
             for inner in expand([dest], workdir):
                 if isinstance(inner, ReadError):
                     yield inner
+                elif isinstance(inner, Unrecognised):
+                    yield Unrecognised(str(path / Path(inner.path).relative_to(dest)), inner.media)
                 else:
                     yield inner[0], path / inner[0].relative_to(dest)
         else:
@@ -139,6 +158,9 @@ def ingest(
         for item in expand([Path(p) for p in paths], workdir):
             if isinstance(item, ReadError):
                 report.refused.append(item)
+                continue
+            if isinstance(item, Unrecognised):
+                report.unrecognised.append(item)
                 continue
             path, shown = item
             try:

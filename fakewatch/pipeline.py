@@ -63,7 +63,8 @@ report.html (written in `lang`), the CSV tables and the GEXF network, never to f
     read = ingest(engine, [Path(p) for p in paths], options=options,
                   progress=lambda path, n: tick(f"ingest{DETAIL}{Path(path).name}", n, None))
     if not read.files:
-        problems = "; ".join(str(e) for e in read.refused) or "no inputs"
+        problems = "; ".join([*(str(e) for e in read.refused),
+                              *(f"{u.path}: format not recognised" for u in read.unrecognised)]) or "no inputs"
         raise InvestigateError(f"nothing to investigate: {problems}")
     enrich.run(engine, progress=lambda stage, done, total=None: tick("enrich", done, total))
     if fetch_links:
@@ -77,6 +78,8 @@ report.html (written in `lang`), the CSV tables and the GEXF network, never to f
     record = findings.build(engine)
     if read.refused:
         record["refused"] = [str(e) for e in read.refused]
+    if read.unrecognised:
+        record["unrecognised"] = [u.path for u in read.unrecognised]
     path = findings.write(record, out)
     tick("reports", 1, 4)
     html.write(engine, record, out, redaction=redaction, lang=lang)

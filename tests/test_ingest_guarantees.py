@@ -176,7 +176,7 @@ def test_zip_and_folder_inputs(fresh_db, tmp_path):
     with zipfile.ZipFile(archive, "w") as zf:
         zf.write(FIXTURES / "telegram" / "full" / "result.json", "Telegram/result.json")
     report = ingest(fresh_db, [archive, FIXTURES / "whatsapp"])
-    assert not report.refused
+    assert [Path(e.path).name for e in report.refused] == ["test_dateformat4.txt"]  # hour 13 p.m., on purpose
     assert str(report.files[0].path) == str(archive / "Telegram" / "result.json")
     assert {f.format for f in report.files} == {"telegram", "whatsapp"}
     assert report.added == 7 + sum(f.added for f in report.files if f.format == "whatsapp")

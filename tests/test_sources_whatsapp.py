@@ -28,7 +28,7 @@ def utc(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=timezone.utc)
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.txt")))
+@pytest.mark.parametrize("name", sorted(str(p.relative_to(FIXTURES)) for p in FIXTURES.rglob("*.txt")))
 def test_every_layout_is_detected_as_whatsapp(name):
     assert detect(FIXTURES / name) is whatsapp
 
@@ -67,7 +67,7 @@ def test_android_en_us_twelve_hour_clock_with_narrow_space():
     _, msgs, notes = read("WhatsApp Chat with March Group.txt")
     assert [m.sent_at for m in msgs] == [utc(2025, 4, 18, 9, 5), utc(2025, 4, 18, 12, 30),
                                          utc(2025, 4, 18, 0, 10), utc(2025, 4, 13, 23, 59)]
-    assert not any("order" in n for n in notes)  # "4/13/25" settles month-first
+    assert any("month-first (mdy): line 1 has a day above 12" in n for n in notes)  # "4/18/25" settles it
 
 
 def test_android_kk_dotted_time_attached_and_deleted():
@@ -122,7 +122,7 @@ def test_contradicting_date_orders_are_refused_with_line(tmp_path):
     path.write_text("13/01/2024, 10:00 - A: day-first\n01/13/2024, 10:00 - A: month-first\n", encoding="utf-8")
     with pytest.raises(ReadError) as exc:
         list(whatsapp.read(ReadContext(path=path, root=tmp_path)))
-    assert exc.value.position == "line 2" and "day-first at line 1" in exc.value.problem
+    assert exc.value.position == "line 2" and "day-first (dmy) at line 1" in exc.value.problem
 
 
 @pytest.mark.parametrize("content, position, problem", [
