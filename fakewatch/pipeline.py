@@ -37,6 +37,7 @@ def investigate(
     progress: Progress | None = None,
     fetch_links: bool = False,
     allow_private: bool = False,
+    stix_tlp: str | None = None,
 ) -> Path:
     """Run every stage over `paths` and write the outputs into `out_dir`; returns the findings.json path.
 
@@ -45,7 +46,8 @@ def investigate(
     in findings.json under `refused`; the others are still investigated. `options` go to ingest
     (e.g. `{"tz": "Asia/Almaty"}` for WhatsApp exports written in local time). With `fetch_links` the
     pages behind the chats' links are fetched after enrichment (see `fakewatch.fetch`; private addresses
-    only with `allow_private`) so the look-alike detector sees them too.
+    only with `allow_private`) so the look-alike detector sees them too. With `stix_tlp` a STIX 2.1 bundle
+    marked with that TLP level is written too (`bundle.stix.json`, phones withheld when redacting).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -76,6 +78,11 @@ def investigate(
     tick("reports", 3, 4)
     graph.write(engine, out, redact_phones=redact_phones)
     tick("reports", 4, 4)
+    if stix_tlp is not None:
+        from fakewatch.export import stix
+        from fakewatch.export.case import Case
+
+        stix.write(Case(record, str(path), tlp=stix_tlp, redact_phones=redact_phones), out / stix.FILENAME)
     return path
 
 

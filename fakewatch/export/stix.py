@@ -318,7 +318,9 @@ def build(case: Case) -> stix2.Bundle:
         object_refs=refs, labels=["fakewatch", "disinformation"], **b.common(),
         **({"external_references": inputs} if inputs else {}))
     objects: Iterable[Any] = [b.marking, *b.objects.values(), report]
-    return stix2.Bundle(objects=list(objects), id=f"bundle--{uuid.uuid5(NAMESPACE, json.dumps([case.key, case.only, case.tlp, case.redact_phones]))}")
+    key = json.dumps([case.key, case.only, case.tlp, case.redact_phones])
+    # allow_custom: the TLP:AMBER+STRICT marking carries OpenCTI's x_opencti_* hints
+    return stix2.Bundle(objects=list(objects), id=f"bundle--{uuid.uuid5(NAMESPACE, key)}", allow_custom=True)
 
 
 def dumps(bundle: stix2.Bundle) -> str:
