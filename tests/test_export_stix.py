@@ -16,7 +16,7 @@ from fakewatch.cli import app
 from fakewatch.detect.techniques import disarm_techniques
 from fakewatch.export import stix
 from fakewatch.export.case import Case, ExportError, read
-from tests.conftest import ROOT
+from conftest import ROOT
 from tests.export_findings import FAKE_URL, PHONES, WHATSAPP_SEEDER, findings, phone_digits
 
 # Validator warnings the bundle is known to carry, each explained in docs/export.md.
