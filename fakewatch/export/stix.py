@@ -142,6 +142,10 @@ def _describe(camp: dict[str, Any], case: Case) -> str:
         f"in {len(camp.get('chats', []))} chats.",
         f"Score {camp['score']:.2f}" + (f" ({scored})." if scored else "."),
     ]
+    targets = camp.get("targets", {})
+    lines.append(f"Targets: {len(targets.get('persons', []))} people named, {len(targets.get('phones', []))} phone "
+                 f"numbers listed; look-alike domains: {', '.join(camp.get('domains', [])) or 'none'}; impersonated: "
+                 f"{', '.join(camp.get('impersonates', [])) or 'none'}.")
     if camp.get("kind"):
         lines.append(f"Kind: {camp['kind']}.")
     if camp.get("harm_signals"):
