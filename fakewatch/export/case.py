@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fakewatch.detect.techniques import Technique, disarm_techniques
 from fakewatch.enrich.phones import find_phones
@@ -45,6 +46,7 @@ class Case:
     redact_phones: bool = False
     only: str | None = None  # one campaign's code (also a candidate's); None: every reported campaign
     phones: frozenset[str] = field(default=frozenset(), init=False)
+    stand_ins: dict[str, str] = field(default_factory=dict, init=False)  # masked account -> stable stand-in id
 
     def __post_init__(self) -> None:
         if self.tlp not in TLP_LEVELS:
@@ -55,6 +57,8 @@ class Case:
                               f"{', '.join(c['id'] for c in self._all()) or 'none'})")
         listed = {p for c in self.campaigns for p in c.get("targets", {}).get("phones", [])}
         object.__setattr__(self, "phones", frozenset(listed))
+        masked = sorted({ref for c in self.campaigns for ref, _ in accounts(c) if self.text(ref) != ref})
+        self.stand_ins.update({ref: f"{platform_of(ref)[0]}-redacted-{i}" for i, ref in enumerate(masked, 1)})
 
     def _all(self) -> list[dict[str, Any]]:
         return self.findings["campaigns"] + self.findings.get("candidates", [])
@@ -102,9 +106,11 @@ class Case:
             text = text.replace(e164, mask_phone(e164))
         return text
 
-    def account(self, ref: str) -> str:
-        """An account reference as exported (WhatsApp accounts are phone numbers)."""
-        return self.text(ref)
+    def account(self, ref: str) -> tuple[str, str]:
+        """An account as exported: (shown, native id). A WhatsApp account is a phone number: when redacting it
+        is shown masked, with a stand-in id numbered within the case, which does not leak the digits."""
+        shown = self.text(ref)
+        return shown, self.stand_ins.get(ref) or platform_of(ref)[1]
 
     def withheld_phones(self) -> list[str]:
         """Phone numbers left out of the export, masked (for saying how many and which, without the digits)."""
@@ -126,6 +132,28 @@ def platform_of(ref: str) -> tuple[str, str]:
     """`telegram:user555` -> ("telegram", "user555"); account and chat references share the form."""
     platform, _, native = ref.partition(":")
     return platform, native
+
+
+def accounts(camp: dict[str, Any]) -> list[tuple[str, str]]:
+    """The accounts a campaign exports, each with its role: coordinated accounts and seeders (members who only
+    passed a post on are left out)."""
+    coordinated = set(camp.get("coordinated_accounts", []))
+    seeders = camp.get("seeders", [])
+    found = []
+    for ref in sorted(coordinated | set(seeders)):
+        role = ["coordinated account"] if ref in coordinated else []
+        if ref in seeders:
+            role.append(f"seeder rank {seeders.index(ref) + 1}")
+        found.append((ref, " and ".join(role)))
+    return found
+
+
+def fake_urls(camp: dict[str, Any]) -> list[str]:
+    """The campaign's links that point to its own look-alike domains: the fake articles (links to real outlets
+    or shorteners in the same clusters are not indicators)."""
+    domains = set(camp.get("domains", []))
+    links = [c["key"] for c in camp.get("clusters", []) if c.get("kind") == "link" and isinstance(c.get("key"), str)]
+    return sorted({u for u in links if (urlsplit(u).hostname or "").removeprefix("www.") in domains})
 
 
 def markdown_safe(text: str) -> str:

@@ -17,12 +17,11 @@ import re
 import uuid
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from pymisp import MISPEvent, MISPObject
 
 from fakewatch import GENERATOR
-from fakewatch.export.case import Case, confidence, message_list, platform_of, technique, when
+from fakewatch.export.case import Case, accounts, confidence, fake_urls, message_list, platform_of, technique, when
 from fakewatch.export.stix import NAMESPACE
 
 FILENAME = "event.misp.json"
@@ -52,8 +51,8 @@ class _Event:
                                  timestamp=self.case.as_of, **extra)
 
     def account(self, code: str, ref: str, role: str) -> None:
-        platform, native = platform_of(ref)
-        shown = self.case.account(ref)
+        platform = platform_of(ref)[0]
+        shown, native = self.case.account(ref)
         if ("account", ref) in self.seen:
             return
         self.seen.add(("account", ref))
@@ -63,7 +62,7 @@ class _Event:
             pairs = [("id", found.group(1) if found else native)]
         else:
             obj = MISPObject("user-account", standalone=False)
-            pairs = [("user-id", self.case.text(native)), ("account-type", platform)]
+            pairs = [("user-id", native), ("account-type", platform)]
         obj.uuid = self.uuid("object", ref)
         obj.comment = f"{code}: {role} ({shown})"
         for relation, value in pairs:
@@ -86,11 +85,8 @@ def _campaign(e: _Event, camp: dict[str, Any]) -> None:
         e.event.add_tag(f'misp-galaxy:disarm="{technique(tid).name}"')
     for domain in camp.get("domains", []):
         e.attribute("domain", case.text(domain), f"{code}: look-alike domain", to_ids=True)
-    domains = set(camp.get("domains", []))
-    for cluster in camp.get("clusters", []):
-        url = cluster.get("key")
-        if cluster.get("kind") == "link" and (urlsplit(url).hostname or "").removeprefix("www.") in domains:
-            e.attribute("url", case.text(url), f"{code}: fake article on a look-alike domain", to_ids=True)
+    for url in fake_urls(camp):
+        e.attribute("url", case.text(url), f"{code}: fake article on a look-alike domain", to_ids=True)
     if not case.redact_phones:
         for phone in camp.get("targets", {}).get("phones", []):
             e.attribute("phone-number", phone, f"{code}: listed in the campaign's posts")
@@ -98,9 +94,7 @@ def _campaign(e: _Event, camp: dict[str, Any]) -> None:
         for copy in cluster.get("copies", []):
             e.attribute("sha256", copy["sha256"], f"{code}: copy of media cluster {cluster.get('cluster_id')}",
                         category="External analysis")
-    seeders = camp.get("seeders", [])
-    for ref in sorted(set(camp.get("coordinated_accounts", [])) | set(seeders)):
-        role = "seeder rank %d" % (seeders.index(ref) + 1) if ref in seeders else "coordinated account"
+    for ref, role in accounts(camp):
         e.account(code, ref, role)
     for ev in camp.get("evidence", []):
         refs = message_list(ev.get("messages", []), case)

@@ -28,7 +28,6 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import stix2
 from stix2 import CustomObject, CustomObservable
@@ -36,8 +35,8 @@ from stix2.canonicalization.Canonicalize import canonicalize
 from stix2.properties import ListProperty, ReferenceProperty, StringProperty
 
 from fakewatch import GENERATOR
-from fakewatch.export.case import Case, confidence, markdown_safe, message_list, name_safe, platform_of, \
-    technique, when
+from fakewatch.export.case import Case, accounts, confidence, fake_urls, markdown_safe, message_list, name_safe, \
+    platform_of, technique, when
 
 FILENAME = "bundle.stix.json"
 # UUIDv5 namespace of fakewatch's own STIX ids (fixed forever: changing it changes every exported id).
@@ -166,13 +165,6 @@ def _note(b: _Builder, camp_id: str, code: str, i: int, ev: dict[str, Any]) -> N
                      content=content, authors=["fakewatch"], object_refs=[camp_id], **b.common()))
 
 
-def _urls(camp: dict[str, Any]) -> list[str]:
-    """The campaign's links that point to its own look-alike domains: the fake articles."""
-    domains = set(camp.get("domains", []))
-    links = [c["key"] for c in camp.get("clusters", []) if c.get("kind") == "link" and isinstance(c.get("key"), str)]
-    return sorted({u for u in links if (urlsplit(u).hostname or "").removeprefix("www.") in domains})
-
-
 def _campaign(b: _Builder, camp: dict[str, Any]) -> None:
     case = b.case
     code = camp["id"]
@@ -224,7 +216,7 @@ def _outlets_and_domains(b: _Builder, camp: dict[str, Any], camp_id: str, first:
                     f"Look-alike domain {obs.value}", first)
         if domain in imitated and imitated[domain] in outlets:
             b.relate("related-to", obs.id, outlets[imitated[domain]], "look-alike of this outlet's domain")
-    for url in _urls(camp):
+    for url in fake_urls(camp):
         obs = b.add(stix2.URL(value=b.case.text(url), object_marking_refs=[b.marking.id]))
         b.indicator(camp_id, obs, f"[url:value = {_pattern_literal(obs.value)}]", f"Fake article {obs.value}", first)
 
@@ -248,30 +240,11 @@ def _chats_and_accounts(b: _Builder, camp: dict[str, Any], camp_id: str) -> None
         channel = b.add(Channel(id=opencti_id("channel", {"name": name.lower().strip()}), name=name,
                                 channel_types=[CHANNEL_TYPES.get(platform, platform)], **b.common()))
         b.relate("uses", camp_id, channel.id, "the campaign's messages were posted here")
-    seeders = camp.get("seeders", [])
-    for ref in sorted(set(camp.get("coordinated_accounts", [])) | set(seeders)):
-        role = []
-        if ref in camp.get("coordinated_accounts", []):
-            role.append("coordinated account")
-        if ref in seeders:
-            role.append(f"seeder rank {seeders.index(ref) + 1}")
-        acc = b.add(_account(case, ref))
-        b.relate("related-to", camp_id, acc.id, " and ".join(role))
-
-
-def _account(case: Case, ref: str) -> stix2.UserAccount:
-    platform, native = platform_of(ref)
-    shown = case.account(ref)
-    if shown != ref:  # a phone number redacted: a stable stand-in id that does not leak the digits
-        native = f"{platform}-redacted-{_redacted_index(case, ref)}"
-    return stix2.UserAccount(user_id=native, account_type=platform, display_name=shown,
-                             object_marking_refs=[MARKINGS[case.tlp].id])
-
-
-def _redacted_index(case: Case, ref: str) -> int:
-    every = sorted({a for c in case.campaigns for a in c.get("coordinated_accounts", []) + c.get("seeders", [])
-                    if case.account(a) != a})
-    return every.index(ref) + 1
+    for ref, role in accounts(camp):
+        shown, native = case.account(ref)
+        acc = b.add(stix2.UserAccount(user_id=native, account_type=platform_of(ref)[0], display_name=shown,
+                                      object_marking_refs=[b.marking.id]))
+        b.relate("related-to", camp_id, acc.id, role)
 
 
 def _activity(b: _Builder, item: dict[str, Any], report_id: str) -> None:
