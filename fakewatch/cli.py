@@ -186,10 +186,14 @@ def investigate(
         "--fetch-links", help="Fetch the pages behind the chats' links (network; refuses private addresses)")] = False,
     allow_private: Annotated[bool, typer.Option(
         "--allow-private", help="With --fetch-links: also fetch from private and loopback addresses")] = False,
+    stix: Annotated[bool, typer.Option("--stix", help="Also write bundle.stix.json (STIX 2.1, for OpenCTI)")] = False,
+    tlp: Annotated[str, typer.Option("--tlp", help="With --stix: TLP marking, clear|green|amber|amber+strict|red")]
+    = "clear",
 ) -> None:
     """Ingest, enrich, detect and assemble campaigns, then write the reports into OUT.
 
     Exits 1 after writing every output when an input was refused (each is named with its problem)."""
+    from fakewatch.export.case import TLP_LEVELS
     from fakewatch.pipeline import DETAIL, InvestigateError, investigate as run, summary
     from fakewatch.report.i18n import LANGS
     from fakewatch.report.redaction import Redaction
@@ -198,6 +202,8 @@ def investigate(
         err.print(f"[red]refused[/] --lang {escape(lang)}: choose one of {', '.join(LANGS)}")
         raise typer.Exit(2)
 
+    if tlp not in TLP_LEVELS:  # checked before the run, not after an hour of it
+        raise typer.BadParameter(f"{tlp!r}: use one of {', '.join(TLP_LEVELS)}", param_hint="--tlp")
     with progress_bar() as bar:
         tasks: dict[str, int] = {}
 
@@ -210,7 +216,7 @@ def investigate(
         try:
             path = run(paths, out, db=db, redaction=Redaction(phones=redact_phones, names=redact_names), lang=lang,
                        options={"tz": tz}, progress=tick,
-                       fetch_links=fetch_links, allow_private=allow_private)
+                       fetch_links=fetch_links, allow_private=allow_private, stix_tlp=tlp if stix else None)
         except InvestigateError as exc:
             err.print(f"[red]refused[/] {escape(str(exc))}")
             raise typer.Exit(1) from exc
@@ -222,12 +228,57 @@ def investigate(
         table.add_row(code, f"{score:.2f}", f"{n:,}", escape(title))
     print_table(table)
     console.print(f"[green]wrote[/] {escape(str(out))}: findings.json, report.html, messages.csv, accounts.csv, "
-                  "network.gexf")
+                  "network.gexf" + (", bundle.stix.json" if stix else ""))
     for line in result["refused"]:
         err.print(f"[red]refused[/] {escape(line)}", soft_wrap=True)  # a path is never broken across lines
     if result["refused"]:
         err.print(f"[red]{len(result['refused'])} input(s) refused[/]: the outputs cover the other inputs only")
         raise typer.Exit(1)
+
+
+export_app = typer.Typer(help="Hand a case to threat-intel platforms: STIX 2.1 bundles (OpenCTI), MISP events.",
+                         no_args_is_help=True)
+app.add_typer(export_app, name="export")
+FindingsArgument = Annotated[Optional[Path], typer.Argument(
+    help="A findings.json; without it the campaigns in the store (--db) are exported")]
+ExportOut = Annotated[Path, typer.Option("--out", "-o", help="File to write")]
+TlpOption = Annotated[str, typer.Option("--tlp", help="TLP marking: clear, green, amber, amber+strict or red")]
+RedactOption = Annotated[bool, typer.Option("--redact-phones",
+                                            help="Leave phone numbers out and mask them in every text")]
+CampaignOption = Annotated[Optional[str], typer.Option(
+    "--campaign", help="Export only this campaign (C1, or a candidate K1) instead of the whole case")]
+
+
+def _export(module_name: str, findings: Path | None, db: str | None, out: Path, tlp: str, redact_phones: bool,
+            campaign: str | None) -> None:
+    from importlib import import_module
+
+    from fakewatch.export import case as cases
+
+    options = {"tlp": tlp, "redact_phones": redact_phones, "only": campaign}
+    try:
+        case = cases.read(findings, **options) if findings else cases.from_store(db, **options)
+        path = import_module(f"fakewatch.export.{module_name}").write(case, out)
+    except cases.ExportError as exc:
+        err.print(f"[red]refused[/] {escape(str(exc))}")
+        raise typer.Exit(1) from exc
+    console.print(f"[green]wrote[/] {escape(str(path))} ({path.stat().st_size:,} bytes)")
+
+
+@export_app.command("stix")
+def export_stix(findings: FindingsArgument = None, out: ExportOut = Path("bundle.stix.json"), db: DbOption = None,
+                tlp: TlpOption = "clear", redact_phones: RedactOption = False,
+                campaign: CampaignOption = None) -> None:
+    """One STIX 2.1 bundle: report, campaigns, DISARM attack patterns, targets, indicators, evidence notes."""
+    _export("stix", findings, db, out, tlp, redact_phones, campaign)
+
+
+@export_app.command("misp")
+def export_misp(findings: FindingsArgument = None, out: ExportOut = Path("event.misp.json"), db: DbOption = None,
+                tlp: TlpOption = "clear", redact_phones: RedactOption = False,
+                campaign: CampaignOption = None) -> None:
+    """One MISP event: domains, URLs, phones, hashes, account objects, DISARM galaxy tags, evidence comments."""
+    _export("misp", findings, db, out, tlp, redact_phones, campaign)
 
 
 @app.command()

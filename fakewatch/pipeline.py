@@ -45,6 +45,7 @@ def investigate(
     progress: Progress | None = None,
     fetch_links: bool = False,
     allow_private: bool = False,
+    stix_tlp: str | None = None,
 ) -> Path:
     """Run every stage over `paths` and write the outputs into `out_dir`; returns the findings.json path.
 
@@ -54,7 +55,8 @@ def investigate(
     (e.g. `{"tz": "Asia/Almaty"}` for WhatsApp exports written in local time). `redaction` applies to
 report.html (written in `lang`), the CSV tables and the GEXF network, never to findings.json. With `fetch_links` the
     pages behind the chats' links are fetched after enrichment (see `fakewatch.fetch`; private addresses
-    only with `allow_private`) so the look-alike detector sees them too.
+    only with `allow_private`) so the look-alike detector sees them too. With `stix_tlp` a STIX 2.1 bundle
+    marked with that TLP level is written too (`bundle.stix.json`, phones withheld when redacting).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -91,6 +93,11 @@ report.html (written in `lang`), the CSV tables and the GEXF network, never to f
     with engine.begin() as conn:
         conn.execute(investigations.insert().values(out_dir=str(out.resolve()), refused=record.get("refused", []),
                                                     finished_at=datetime.now(timezone.utc).replace(tzinfo=None)))
+    if stix_tlp is not None:
+        from fakewatch.export import stix
+        from fakewatch.export.case import Case
+
+        stix.write(Case(record, str(path), tlp=stix_tlp, redact_phones=redaction.phones), out / stix.FILENAME)
     return path
 
 

@@ -2,8 +2,8 @@
 
 Each rule names one observed behaviour (a key of `Behaviour`) and the DISARM Red
 Framework technique ids it supports, following the mapping in the project's
-reference notes. Only the ids used here ship, in `fakewatch/data/disarm-techniques.tsv`;
-a test checks every id below is in that file.
+reference notes. The DISARM table ships whole in `fakewatch/data/disarm-techniques.tsv`
+(with each technique's STIX id, for the exports); a test checks every id below is in it.
 """
 
 from __future__ import annotations
@@ -52,9 +52,26 @@ def techniques_for(behaviour: Behaviour) -> list[str]:
     return found
 
 
+@dataclass(frozen=True)
+class Technique:
+    """One row of the shipped DISARM table."""
+
+    id: str
+    name: str
+    tactic: str  # the tactic's phase name, e.g. `maximise-exposure`
+    stix_id: str  # the technique's attack-pattern id in DISARM's own STIX bundle
+
+
 @cache
-def technique_names() -> dict[str, str]:
-    """Technique id -> name, from the shipped excerpt of the DISARM table."""
+def disarm_techniques() -> dict[str, Technique]:
+    """Technique id -> its row of the shipped DISARM table."""
     text = (files("fakewatch") / "data" / "disarm-techniques.tsv").read_text(encoding="utf-8")
     rows = csv.DictReader((line for line in text.splitlines() if not line.startswith("#")), delimiter="\t")
-    return {row["technique_id"]: row["name"] for row in rows}
+    return {row["technique_id"]: Technique(row["technique_id"], row["name"], row["tactic"], row["stix_id"])
+            for row in rows}
+
+
+@cache
+def technique_names() -> dict[str, str]:
+    """Technique id -> name."""
+    return {t.id: t.name for t in disarm_techniques().values()}

@@ -25,7 +25,8 @@ from fakewatch.web.deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, context, publi
 from fakewatch.web.jobs import UploadRefused
 from fakewatch.web.search import Filters, search
 from fakewatch.report.media import media_id_of
-from fakewatch.web.views import claim_review_for, downloads, media_review_for, parse_filters, thumbnail_response
+from fakewatch.web.views import campaign_export, claim_review_for, downloads, media_review_for, parse_filters, \
+    thumbnail_response
 
 router = APIRouter(include_in_schema=False)
 Analyst = Annotated[User, Depends(require_user)]
@@ -138,6 +139,16 @@ def campaign_page(request: Request, code: str, _user: Analyst, offset: Annotated
                   debunks=debunks.for_campaign(engine, code), ratings=list(debunks.RATINGS),
                   media=_media_evidence(engine, data["media"]), categories=debunks.CATEGORIES,
                   techniques=technique_names(), words=Words("en"))
+
+
+@router.get("/campaigns/{code}/stix.json")
+def campaign_stix(request: Request, code: str, _user: Analyst, tlp: str = "clear", redact_phones: bool = False):
+    return campaign_export(request, code, "stix", tlp, redact_phones)
+
+
+@router.get("/campaigns/{code}/misp.json")
+def campaign_misp(request: Request, code: str, _user: Analyst, tlp: str = "clear", redact_phones: bool = False):
+    return campaign_export(request, code, "misp", tlp, redact_phones)
 
 
 def _media_evidence(engine: Engine, found: list[dict]) -> list[dict]:

@@ -1,5 +1,5 @@
 """Pieces the pages and the API share beyond the queries: search filters, downloads, ClaimReview and
-MediaReview, media thumbnails."""
+MediaReview, media thumbnails, STIX and MISP exports of a campaign."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import Query, Request
+from fastapi import HTTPException, Query, Request
 from fastapi.responses import Response
 
 from fakewatch.detect.media import thumbnail
@@ -96,6 +96,26 @@ def media_review_for(request: Request, cluster_id: int, debunk_id: int) -> dict:
         raise queries.NotFound(f"debunk {debunk_id} of media cluster {cluster_id}")
     url = str(request.url_for("media_cluster", cluster_id=cluster_id))
     return debunks.media_review(found, evidence, url=url, publisher=context(request).settings.publisher)
+
+
+def campaign_export(request: Request, code: str, fmt: str, tlp: str, redact_phones: bool) -> Response:
+    """One campaign (reported or candidate) as a STIX 2.1 bundle (`fmt` "stix") or a MISP event ("misp"),
+    built from the store as it is now, offered as a file download."""
+    from fakewatch.export import misp, stix
+    from fakewatch.export.case import Case, ExportError
+    from fakewatch.report import findings
+
+    record = findings.build(context(request).engine)
+    if not any(c["id"] == code for c in record["campaigns"] + record["candidates"]):
+        raise queries.NotFound(f"campaign {code}")
+    try:
+        case = Case(record, "the store", tlp=tlp, redact_phones=redact_phones, only=code)
+    except ExportError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    writer = stix if fmt == "stix" else misp
+    name = f"{code}-{case.key}.{fmt}.json"
+    return Response(writer.dumps(writer.build(case)), media_type="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def thumbnail_response(request: Request, media_id: int) -> Response:
