@@ -20,8 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fakewatch.detect.techniques import Technique, disarm_techniques
-from fakewatch.enrich.phones import find_phones
-from fakewatch.report.html import mask_phone
+from fakewatch.report.redaction import Redaction, Redactor, account_phone
 
 TLP_LEVELS = ("clear", "green", "amber", "amber+strict", "red")
 CASE_KEY_HEX = 12  # 48 bits of the inputs' digest: unique among one team's cases, short enough for a name
@@ -47,6 +46,7 @@ class Case:
     only: str | None = None  # one campaign's code (also a candidate's); None: every reported campaign
     phones: frozenset[str] = field(default=frozenset(), init=False)
     stand_ins: dict[str, str] = field(default_factory=dict, init=False)  # masked account -> stable stand-in id
+    redactor: Redactor = field(default_factory=Redactor, init=False)  # the reports' redaction, one implementation
 
     def __post_init__(self) -> None:
         if self.tlp not in TLP_LEVELS:
@@ -57,7 +57,10 @@ class Case:
                               f"{', '.join(c['id'] for c in self._all()) or 'none'})")
         listed = {p for c in self.campaigns for p in c.get("targets", {}).get("phones", [])}
         object.__setattr__(self, "phones", frozenset(listed))
-        masked = sorted({ref for c in self.campaigns for ref, _ in accounts(c) if self.text(ref) != ref})
+        refs = {ref for c in self.campaigns for ref, _ in accounts(c)}
+        numbers = listed | {e164 for ref in refs if (e164 := account_phone(ref))}
+        object.__setattr__(self, "redactor", Redactor(Redaction(phones=self.redact_phones), numbers, refs))
+        masked = sorted({ref for c in self.campaigns for ref, _ in accounts(c) if self.redactor.account(ref) != ref})
         self.stand_ins.update({ref: f"{platform_of(ref)[0]}-redacted-{i}" for i, ref in enumerate(masked, 1)})
 
     def _all(self) -> list[dict[str, Any]]:
@@ -96,25 +99,20 @@ class Case:
     def text(self, value: str | None) -> str:
         """Free text as exported: phone numbers masked when redacting, found the way enrichment finds them
         (any common way of writing one) plus the campaigns' listed numbers verbatim; ids and dates stay."""
-        text = value or ""
-        if not self.redact_phones:
-            return text
-        for phone in find_phones(text):
-            text = text.replace(phone.raw, mask_phone(phone.raw))
-            text = text.replace(phone.e164, mask_phone(phone.e164))
-        for e164 in self.phones:
-            text = text.replace(e164, mask_phone(e164))
+        text = self.redactor.text(value)
+        for e164 in self.phones if self.redact_phones else ():
+            text = text.replace(e164, self.redactor.phone(e164))
         return text
 
     def account(self, ref: str) -> tuple[str, str]:
         """An account as exported: (shown, native id). A WhatsApp account is a phone number: when redacting it
         is shown masked, with a stand-in id numbered within the case, which does not leak the digits."""
-        shown = self.text(ref)
+        shown = self.redactor.account(ref)
         return shown, self.stand_ins.get(ref) or platform_of(ref)[1]
 
     def withheld_phones(self) -> list[str]:
         """Phone numbers left out of the export, masked (for saying how many and which, without the digits)."""
-        return sorted(mask_phone(p) for p in self.phones) if self.redact_phones else []
+        return sorted(self.redactor.phone(p) for p in self.phones) if self.redact_phones else []
 
 
 def confidence(score: float) -> int:

@@ -70,7 +70,7 @@ class Redactor:
         with engine.connect() as conn:
             accounts = list(conn.execute(select(core.accounts.c.id)).scalars())
             numbers = set(conn.execute(select(phone_rows.c.e164).distinct()).scalars())
-        numbers |= {e164 for a in accounts if (e164 := _account_phone(a))}
+        numbers |= {e164 for a in accounts if (e164 := account_phone(a))}
         return cls(redaction, numbers, accounts)
 
     @property
@@ -107,7 +107,7 @@ class Redactor:
         acc = account_id or ""
         if not self.active or not acc:
             return acc
-        if (e164 := _account_phone(acc)) is not None:
+        if (e164 := account_phone(acc)) is not None:
             platform, _, _native = acc.rpartition(":")
             return f"{platform}:{self.phone(e164)}" if platform else self.phone(e164)
         if self.redaction.names and acc in self._name_ids:
@@ -128,7 +128,8 @@ class Redactor:
         return self.text(forwarded_from)
 
 
-def _account_phone(account_id: str) -> str | None:
+def account_phone(account_id: str) -> str | None:
+    """The E.164 number an account id is made of (a WhatsApp member), else None."""
     native = account_id.split(":", 1)[-1]
     return to_e164(native) if _PHONE_ID.match(native) else None
 
