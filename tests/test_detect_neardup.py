@@ -9,6 +9,7 @@ import pytest
 
 from fakewatch.detect import neardup
 from fakewatch.detect.keys import group_by_key
+from bench.paraphrase_bench import paraphrase  # the issue's paraphrases, shared with the bench that measures them
 from fakewatch.enrich.normalize import template
 
 ANNOUNCEMENT = ("Внимание! 25 апреля все на марш у акимата в 12:00, каждому участнику заплатят 5000 тенге. "
@@ -83,20 +84,6 @@ def test_group_by_key_counts_a_message_once_per_key():
     assert (g.rows.tolist(), g.labels.tolist(), g.keys) == ([0, 2], [0, 0], ["a"])
 
 
-def _paraphrase(rng: random.Random, words: list[str], vocab: list[str]) -> str:
-    """Word order shuffled in chunks of 2-5 words, then 30% of the words replaced (issue 13, item 3)."""
-    chunks, k = [], 0
-    while k < len(words):
-        size = rng.randint(2, 5)
-        chunks.append(words[k:k + size])
-        k += size
-    rng.shuffle(chunks)
-    out = [w for c in chunks for w in c]
-    for pos in rng.sample(range(len(out)), round(0.3 * len(out))):
-        out[pos] = rng.choice(vocab)
-    return " ".join(out)
-
-
 def _corpus(seed: int):
     """40 texts of 30 words with 6 paraphrases each, among 3,000 texts on the same few topics (each unrelated
     text uses 3-4 of 10 topic words and everyday words any text has)."""
@@ -107,7 +94,7 @@ def _corpus(seed: int):
     for k in range(40):
         base = [rng.choice(vocab[60:]) for _ in range(30)]
         for _ in range(6):
-            texts.append(_paraphrase(rng, base, vocab[60:]))
+            texts.append(paraphrase(rng, " ".join(base), vocab[60:]))
             truth.append(k)
     for _ in range(3000):
         words = rng.sample(topic, rng.randint(3, 4)) + rng.sample(everyday, 8) + [rng.choice(vocab[60:])
