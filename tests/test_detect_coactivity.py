@@ -110,6 +110,12 @@ def test_one_account_cross_posting_into_many_chats_is_no_pair():
     assert len(_pairs(np.zeros(200, np.int64), np.tile(np.arange(10), 20), times)) == 0
 
 
+def test_channels_posting_into_their_own_channels_are_no_pair():
+    # news channels: one author per chat, however often and however close in time they post
+    times = np.arange(400) * 30
+    assert len(_pairs(np.arange(400) % 4, np.arange(400) % 4, times)) == 0
+
+
 def test_friends_talking_in_one_chat_are_paired_only_without_the_cross_chat_rule():
     # chatter() holds ten pairs of friends answering each other within seconds every evening in one chat:
     # far beyond chance, but a conversation, not a network posting into several chats at once

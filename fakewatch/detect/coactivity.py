@@ -154,6 +154,8 @@ def coactive_pairs(accounts: np.ndarray, chats: np.ndarray, messages: np.ndarray
     if not parts:
         return _empty()
     pair, at, ri, rj = (np.concatenate(p) for p in zip(*parts))
+    if not len(pair):  # every chat had one author only (channels posting into their own channel)
+        return _empty()
     order = np.lexsort((at, pair))
     pair, at, ri, rj = pair[order], at[order], ri[order], rj[order]
     new = np.r_[True, (pair[1:] != pair[:-1]) | (np.diff(at) > gap)]
