@@ -178,3 +178,28 @@ def test_store_keeps_the_pairs_evidence_and_groups_the_network(fresh_db):
         assert sorted(p.chats) == [f"telegram:city{c}" for c in range(4)]
         assert len(p.message_pks) == 32 and set(p.message_pks) <= bot_pks  # 16 posts of each account
     assert set(groups) == set(bots) and len(set(groups.values())) == 1
+
+
+def test_detect_groups_a_paraphrasing_network_by_co_activity_alone():
+    """Issue 13, item 3: each event's copies reworded, so no text cluster ties the network; its timing does."""
+    import random
+
+    from bench.paraphrase_bench import paraphrase
+    from fakewatch.detect import detect
+    from fakewatch.detect.corpus import Corpus
+
+    accounts, chats, times = chatter(1)
+    na, nc, nt = network(1)
+    rng = random.Random(1)
+    vocab = ["".join(rng.choice("абвгдежзиклмнопрст") for _ in range(rng.randint(4, 8))) for _ in range(3000)]
+    base = " ".join(rng.choice(vocab) for _ in range(16))
+    texts = ["ок"] * len(accounts) + [paraphrase(rng, base, vocab) for _ in range(len(na))]
+    a, c, t = np.r_[accounts, na], np.r_[chats, nc], np.r_[times, nt]
+    order = np.argsort(t, kind="stable")
+    corpus = Corpus.of(accounts=[f"u{x}" for x in a[order].tolist()], chats=[f"c{x}" for x in c[order].tolist()],
+                       times=t[order], templates=[texts[i] for i in order.tolist()])
+    det = detect(corpus, DetectParams(word_similarity=None))
+    grouped = {corpus.names[x] for x in np.flatnonzero(det.groups >= 0)}
+    planted = {f"u{10_000 + k}" for k in range(8)}
+    assert len(det.edges) == 0  # no content in common: co-shares give nothing
+    assert len(grouped & planted) >= 7 and grouped <= planted
