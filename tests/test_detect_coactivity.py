@@ -203,3 +203,18 @@ def test_detect_groups_a_paraphrasing_network_by_co_activity_alone():
     planted = {f"u{10_000 + k}" for k in range(8)}
     assert len(det.edges) == 0  # no content in common: co-shares give nothing
     assert len(grouped & planted) >= 7 and grouped <= planted
+
+
+def test_migration_adds_and_removes_the_pairs_table(fresh_db):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from fakewatch.store.db import alembic_config
+
+    assert "coactivity_pairs" in inspect(fresh_db).get_table_names()
+    with fresh_db.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "detect_0001")
+    assert "coactivity_pairs" not in inspect(fresh_db).get_table_names()
+    assert "coord_edges" in inspect(fresh_db).get_table_names()
