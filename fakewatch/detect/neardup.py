@@ -101,6 +101,10 @@ MIN_WORD_LETTERS = 4
 """Letters a content word needs: shorter words are mostly prepositions, pronouns and particles ("все", "что", "как",
 "для") that any two texts of one language share."""
 
+CHARS_PER_CONTENT_WORD = 10
+"""Template characters per content word below which a text cannot reach ``min_words`` in practice (a content
+word of 4+ letters comes with a space and, in chat, about one short word beside it): a cheap length test that
+keeps the word pass off the short chatter that makes most of a chat corpus."""
 COMMON_SHARE = 0.01
 """Texts a word may appear in (share of the word pass's texts) before it stops telling texts apart: on Zipf-like
 word frequencies this drops the hundred-odd commonest words, about half of all word occurrences, while the
@@ -317,18 +321,20 @@ def _paraphrase_pairs(uniq: list[str], long_idx: np.ndarray, ci: np.ndarray, cj:
 
     Words in more than ``COMMON_SHARE`` of the texts are dropped from every set first: the language's common
     words ("сегодня", "только", "очень") and the corpus's topic words are what unrelated texts share."""
-    sets = [content_words(uniq[t]) for t in long_idx.tolist()]
+    long_enough = [t for t in long_idx.tolist() if len(uniq[t]) >= min_words * CHARS_PER_CONTENT_WORD]
+    sets = [content_words(uniq[t]) for t in long_enough]
     df = Counter(w for ws in sets for w in ws)
     common = {w for w, n in df.items() if n > max(COMMON_MIN, COMMON_SHARE * len(sets))}
-    if common:
-        sets = [ws - common for ws in sets]
-    wordy = np.fromiter((k for k, ws in enumerate(sets) if len(ws) >= min_words), dtype=np.int64)
-    if len(wordy) < 2:
+    kept = [(t, ws - common) for t, ws in zip(long_enough, sets) if len(ws) >= min_words]
+    del sets, df
+    kept = [(t, ws) for t, ws in kept if len(ws) >= min_words]
+    if len(kept) < 2:
         return np.empty(0, np.int64), np.empty(0, np.int64), 0
-    wsets = [sets[k] for k in wordy.tolist()]
+    wordy = np.array([t for t, _ in kept], dtype=np.int64)  # indices into uniq
+    wsets = [ws for _, ws in kept]
     wsig = word_signatures(wsets, num_perm=bands * rows, seed=seed)
     i, j = _similar_pairs(wsig, bands, rows, threshold, seed, lambda x, y: _word_jaccard(wsets[x], wsets[y]))
-    i, j = long_idx[wordy[i]], long_idx[wordy[j]]
+    i, j = wordy[i], wordy[j]
     n = len(uniq)
     _, comp = connected_components(coo_matrix((np.ones(len(ci), dtype=np.int8), (ci, cj)), shape=(n, n)),
                                    directed=False)
