@@ -110,6 +110,12 @@ def test_one_account_cross_posting_into_many_chats_is_no_pair():
     assert len(_pairs(np.zeros(200, np.int64), np.tile(np.arange(10), 20), times)) == 0
 
 
+def test_channels_posting_into_their_own_channels_are_no_pair():
+    # news channels: one author per chat, however often and however close in time they post
+    times = np.arange(400) * 30
+    assert len(_pairs(np.arange(400) % 4, np.arange(400) % 4, times)) == 0
+
+
 def test_friends_talking_in_one_chat_are_paired_only_without_the_cross_chat_rule():
     # chatter() holds ten pairs of friends answering each other within seconds every evening in one chat:
     # far beyond chance, but a conversation, not a network posting into several chats at once
@@ -181,3 +187,43 @@ def test_windows_holding_only_one_accounts_own_posts_give_no_pairs():
     found = coactive_pairs([0, 0, 1], [0, 0, 1], [10, 11, 12], [0, 5, 10_000], window=60, gap=60, across_chats=True,
                            min_occasions=1, min_lift=0, max_chance=None)
     assert len(found.a) == 0
+
+
+def test_detect_groups_a_paraphrasing_network_by_co_activity_alone():
+    """Issue 13, item 3: each event's copies reworded, so no text cluster ties the network; its timing does."""
+    import random
+
+    from bench.paraphrase_bench import paraphrase
+    from fakewatch.detect import detect
+    from fakewatch.detect.corpus import Corpus
+
+    accounts, chats, times = chatter(1)
+    na, nc, nt = network(1)
+    rng = random.Random(1)
+    vocab = ["".join(rng.choice("абвгдежзиклмнопрст") for _ in range(rng.randint(4, 8))) for _ in range(3000)]
+    base = " ".join(rng.choice(vocab) for _ in range(16))
+    texts = ["ок"] * len(accounts) + [paraphrase(rng, base, vocab) for _ in range(len(na))]
+    a, c, t = np.r_[accounts, na], np.r_[chats, nc], np.r_[times, nt]
+    order = np.argsort(t, kind="stable")
+    corpus = Corpus.of(accounts=[f"u{x}" for x in a[order].tolist()], chats=[f"c{x}" for x in c[order].tolist()],
+                       times=t[order], templates=[texts[i] for i in order.tolist()])
+    det = detect(corpus, DetectParams(word_similarity=None))
+    grouped = {corpus.names[x] for x in np.flatnonzero(det.groups >= 0)}
+    planted = {f"u{10_000 + k}" for k in range(8)}
+    assert len(det.edges) == 0  # no content in common: co-shares give nothing
+    assert len(grouped & planted) >= 7 and grouped <= planted
+
+
+def test_migration_adds_and_removes_the_pairs_table(fresh_db):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from fakewatch.store.db import alembic_config
+
+    assert "coactivity_pairs" in inspect(fresh_db).get_table_names()
+    with fresh_db.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "detect_0001")
+    assert "coactivity_pairs" not in inspect(fresh_db).get_table_names()
+    assert "coord_edges" in inspect(fresh_db).get_table_names()

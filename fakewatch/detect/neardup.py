@@ -39,7 +39,15 @@ Algorithm
    shingle sets, computed for the borderline pairs only, reaches
    ``threshold``. Candidates are formed within an LSH bucket as a star around
    its first text plus a chain, which links every true member at linear cost.
-7. Union-find (connected components over the verified pairs) gives clusters;
+7. Paraphrases (optional, ``word_threshold``): a copy with its word order
+   shuffled in chunks and a third of its words replaced keeps few character
+   5-grams (Jaccard 0.2-0.35) but most of its *content words* (letters-only
+   words of four letters or more, placeholders dropped). A second MinHash/LSH
+   pass over those word sets (the corpus's commonest words dropped), for
+   texts of at least ``min_words`` of them, verified the same way against
+   ``word_threshold``, adds its pairs to the graph. Two texts on one topic
+   share a few words ("марш", "акимат", "апреля"), not a third of them.
+8. Union-find (connected components over the verified pairs) gives clusters;
    only groups of at least two messages are kept.
 
 Example::
@@ -54,6 +62,9 @@ Example::
 from __future__ import annotations
 
 import os
+import re
+from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -79,7 +90,30 @@ CHUNK_SHINGLES = 8_000_000
 SMALL_SHINGLES = 65_536
 """Shingles hashed at once: bounds memory to a few hundred MB whatever the corpus size."""
 
-_MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
+WORD_BANDS = 16
+WORD_ROWS = 2
+"""Word-pass LSH: midpoint (1/16)**(1/2) = 0.25, a pair at 0.3 is a candidate with probability 0.79 and one at 0.4
+with 0.94; a cluster of several copies needs only one link per copy."""
+MIN_WORDS = 8
+"""Content words a text needs for the word pass: with fewer, one shared name or place is a large share of the set,
+and short texts on one topic ("марш", "акимат", "суббота") reach any threshold together."""
+MIN_WORD_LETTERS = 4
+"""Letters a content word needs: shorter words are mostly prepositions, pronouns and particles ("все", "что", "как",
+"для") that any two texts of one language share."""
+
+CHARS_PER_CONTENT_WORD = 10
+"""Template characters per content word below which a text cannot reach ``min_words`` in practice (a content
+word of 4+ letters comes with a space and, in chat, about one short word beside it): a cheap length test that
+keeps the word pass off the short chatter that makes most of a chat corpus."""
+COMMON_SHARE = 0.01
+"""Texts a word may appear in (share of the word pass's texts) before it stops telling texts apart: on Zipf-like
+word frequencies this drops the hundred-odd commonest words, about half of all word occurrences, while the
+names, places and rarer verbs a paraphrase keeps stay."""
+COMMON_MIN = 20
+"""A word in fewer texts than this is never common: in a small corpus one campaign's copies are a large share."""
+
+_WORD = re.compile(rf"[^\W\d_]{{{MIN_WORD_LETTERS},}}")
+_PLACEHOLDER = re.compile(r"<\w+>")  # template placeholders: <phone>, <num>, <url>, <name>
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -122,6 +156,27 @@ def _multipliers(num_perm: int, seed: int) -> np.ndarray:
     return a
 
 
+def _minhash_into(sig: np.ndarray, h: np.ndarray, starts: np.ndarray, a: np.ndarray) -> None:
+    """Fill `sig` (one row per set) with the minimum of each permutation over the hashes of each set.
+
+    Set r's hashes are ``h[starts[r]:starts[r + 1]]``; no set is empty.
+    """
+    if len(h) <= SMALL_SHINGLES:
+        # a few texts (the public check): one broadcast beats the thread pool's start-up
+        sig[:] = np.minimum.reduceat(h[:, None] * a[None, :], starts, axis=0)
+        return
+
+    def permute(perms: range) -> None:
+        permuted = np.empty_like(h)
+        for p in perms:
+            np.multiply(h, a[p], out=permuted)  # wraps mod 2**32: a bijection for odd a
+            sig[:, p] = np.minimum.reduceat(permuted, starts)
+
+    # numpy releases the GIL in these loops: threads sharing the hashes use every core at no copying cost
+    with ThreadPoolExecutor(THREADS) as pool:
+        list(pool.map(permute, [range(t, len(a), THREADS) for t in range(THREADS)]))
+
+
 def signatures(texts: list[str], *, num_perm: int = BANDS * ROWS, k: int = SHINGLE, seed: int = 1) -> np.ndarray:
     """MinHash signatures, shape (len(texts), num_perm), of texts at least `k` characters long."""
     a = _multipliers(num_perm, seed)
@@ -132,22 +187,27 @@ def signatures(texts: list[str], *, num_perm: int = BANDS * ROWS, k: int = SHING
         # take texts until the chunk holds about CHUNK_SHINGLES characters (one shingle each, nearly)
         hi = max(int(np.searchsorted(ends, (ends[lo - 1] if lo else 0) + CHUNK_SHINGLES, side="right")), lo + 1)
         h, starts = _shingle_hashes(texts[lo:hi], k)
-        if len(h) <= SMALL_SHINGLES:
-            # a few texts (the public check): one broadcast beats the thread pool's start-up
-            sig[lo:hi] = np.minimum.reduceat(h[:, None] * a[None, :], starts, axis=0)
-            lo = hi
-            continue
-
-        def permute(perms: range, h=h, starts=starts, lo=lo, hi=hi) -> None:
-            permuted = np.empty_like(h)
-            for p in perms:
-                np.multiply(h, a[p], out=permuted)  # wraps mod 2**32: a bijection for odd a
-                sig[lo:hi, p] = np.minimum.reduceat(permuted, starts)
-
-        # numpy releases the GIL in these loops: threads sharing the hashes use every core at no copying cost
-        with ThreadPoolExecutor(THREADS) as pool:
-            list(pool.map(permute, [range(t, num_perm, THREADS) for t in range(THREADS)]))
+        _minhash_into(sig[lo:hi], h, starts, a)
         lo = hi
+    return sig
+
+
+def content_words(text: str) -> frozenset[str]:
+    """The words a paraphrase keeps: letters-only words of ``MIN_WORD_LETTERS`` or more, placeholders dropped."""
+    return frozenset(_WORD.findall(_PLACEHOLDER.sub(" ", text)))
+
+
+def word_signatures(sets: list[frozenset[str]], *, num_perm: int, seed: int = 1) -> np.ndarray:
+    """MinHash signatures of non-empty word sets; words are numbered in order of first appearance (stable
+    across runs, unlike Python's salted string hash) and the numbers mixed to 32 bits."""
+    vocab: dict[str, int] = {}
+    ids = np.fromiter((vocab.setdefault(w, len(vocab)) for ws in sets for w in sorted(ws)), dtype=np.uint64)
+    sizes = np.fromiter((len(ws) for ws in sets), dtype=np.int64, count=len(sets))
+    with np.errstate(over="ignore"):
+        h = ((ids + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15) >> np.uint64(32)).astype(np.uint32)
+    sig = np.empty((len(sets), num_perm), dtype=np.uint32)
+    if len(sets):
+        _minhash_into(sig, h, np.r_[0, np.cumsum(sizes)[:-1]], _multipliers(num_perm, seed))
     return sig
 
 
@@ -171,23 +231,14 @@ def _jaccard(x: str, y: str, k: int) -> float:
     return len(a & b) / len(a | b)
 
 
-@dataclass
-class NearDup:
-    """Cluster label per input text (-1: no near-duplicate) and estimated similarity to its cluster's first text."""
-
-    labels: np.ndarray
-    similarity: np.ndarray
+def _word_jaccard(x: frozenset[str], y: frozenset[str]) -> float:
+    return len(x & y) / len(x | y)
 
 
-def near_duplicates(texts: list[str], *, threshold: float = THRESHOLD, bands: int = BANDS, rows: int = ROWS,
-                    shingle: int = SHINGLE, exact_below: int = EXACT_BELOW, seed: int = 1) -> NearDup:
-    """Group `texts` (templates) into near-duplicate clusters; see the module docstring for the method."""
-    index: dict[str, int] = {}
-    inv = np.fromiter((index.setdefault(t, len(index)) for t in texts), dtype=np.int64, count=len(texts))
-    uniq = list(index)
-    n = len(uniq)
-    long_idx = np.fromiter((i for i, t in enumerate(uniq) if len(t) >= max(exact_below, shingle)), dtype=np.int64)
-    sig = signatures([uniq[i] for i in long_idx], num_perm=bands * rows, k=shingle, seed=seed)
+def _similar_pairs(sig: np.ndarray, bands: int, rows: int, threshold: float, seed: int,
+                   exact: Callable[[int, int], float]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows (i, j) of `sig` whose sets reach `threshold`: banded LSH candidates, verified (module docstring, 5-6)."""
+    n = len(sig)
     mult = np.random.default_rng(seed + 1).integers(1, 2**63, size=rows, dtype=np.uint64) | np.uint64(1)
 
     def band_pairs(band: int) -> tuple[np.ndarray, np.ndarray]:
@@ -199,17 +250,50 @@ def near_duplicates(texts: list[str], *, threshold: float = THRESHOLD, bands: in
         found = list(pool.map(band_pairs, range(bands)))
     i = np.concatenate([f[0] for f in found]) if found else np.empty(0, np.int64)
     j = np.concatenate([f[1] for f in found]) if found else np.empty(0, np.int64)
-    if len(i):
-        pair = np.unique(np.minimum(i, j) * len(long_idx) + np.maximum(i, j))
-        i, j = pair // len(long_idx), pair % len(long_idx)
-        est = (sig[i] == sig[j]).mean(axis=1)
-        sure = est >= threshold + SURE_MARGIN
-        maybe = np.flatnonzero(~sure & (est >= threshold - SURE_MARGIN))
-        exact = np.fromiter((_jaccard(uniq[long_idx[i[m]]], uniq[long_idx[j[m]]], shingle) >= threshold
-                             for m in maybe), dtype=bool, count=len(maybe))
-        ok = sure.copy()
-        ok[maybe] = exact
-        i, j = long_idx[i[ok]], long_idx[j[ok]]
+    if not len(i):
+        return i, j
+    pair = np.unique(np.minimum(i, j) * n + np.maximum(i, j))
+    i, j = pair // n, pair % n
+    est = (sig[i] == sig[j]).mean(axis=1)
+    sure = est >= threshold + SURE_MARGIN
+    maybe = np.flatnonzero(~sure & (est >= threshold - SURE_MARGIN))
+    ok = sure.copy()
+    ok[maybe] = np.fromiter((exact(int(i[m]), int(j[m])) >= threshold for m in maybe), dtype=bool, count=len(maybe))
+    return i[ok], j[ok]
+
+
+@dataclass
+class NearDup:
+    """Cluster label per input text (-1: no near-duplicate) and estimated similarity to its cluster's first text."""
+
+    labels: np.ndarray
+    similarity: np.ndarray
+    paraphrase_links: int = 0  # verified word-set pairs joining texts the character pass had kept apart
+
+
+def near_duplicates(texts: list[str], *, threshold: float = THRESHOLD, bands: int = BANDS, rows: int = ROWS,
+                    shingle: int = SHINGLE, exact_below: int = EXACT_BELOW, seed: int = 1,
+                    word_threshold: float | None = None, word_bands: int = WORD_BANDS, word_rows: int = WORD_ROWS,
+                    min_words: int = MIN_WORDS) -> NearDup:
+    """Group `texts` (templates) into near-duplicate clusters; see the module docstring for the method.
+
+    With `word_threshold`, a second pass joins texts of at least `min_words`
+    content words whose word sets reach that Jaccard similarity (paraphrases).
+    """
+    index: dict[str, int] = {}
+    inv = np.fromiter((index.setdefault(t, len(index)) for t in texts), dtype=np.int64, count=len(texts))
+    uniq = list(index)
+    n = len(uniq)
+    long_idx = np.fromiter((i for i, t in enumerate(uniq) if len(t) >= max(exact_below, shingle)), dtype=np.int64)
+    sig = signatures([uniq[i] for i in long_idx], num_perm=bands * rows, k=shingle, seed=seed)
+    i, j = _similar_pairs(sig, bands, rows, threshold, seed,
+                          lambda x, y: _jaccard(uniq[long_idx[x]], uniq[long_idx[y]], shingle))
+    i, j = long_idx[i], long_idx[j]
+    links = 0
+    if word_threshold is not None and len(long_idx):
+        wi, wj, links = _paraphrase_pairs(uniq, long_idx, i, j, word_threshold, word_bands, word_rows, min_words,
+                                          seed)
+        i, j = np.r_[i, wi], np.r_[j, wj]
     graph = coo_matrix((np.ones(len(i), dtype=np.int8), (i, j)), shape=(n, n))
     _, comp = connected_components(graph, directed=False)
     label = comp[inv]
@@ -227,7 +311,35 @@ def near_duplicates(texts: list[str], *, threshold: float = THRESHOLD, bands: in
         mine = row_of[inv[members]]
         both = (ref >= 0) & (mine >= 0)
         similarity[members[both]] = (sig[ref[both]] == sig[mine[both]]).mean(axis=1)
-    return NearDup(labels=label, similarity=similarity)
+    return NearDup(labels=label, similarity=similarity, paraphrase_links=links)
+
+
+def _paraphrase_pairs(uniq: list[str], long_idx: np.ndarray, ci: np.ndarray, cj: np.ndarray, threshold: float,
+                      bands: int, rows: int, min_words: int, seed: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Word-set pairs (indices into `uniq`) among texts of `min_words` content words, minus those the character
+    pass (pairs `ci`, `cj`) already connects; and how many there are.
+
+    Words in more than ``COMMON_SHARE`` of the texts are dropped from every set first: the language's common
+    words ("сегодня", "только", "очень") and the corpus's topic words are what unrelated texts share."""
+    long_enough = [t for t in long_idx.tolist() if len(uniq[t]) >= min_words * CHARS_PER_CONTENT_WORD]
+    sets = [content_words(uniq[t]) for t in long_enough]
+    df = Counter(w for ws in sets for w in ws)
+    common = {w for w, n in df.items() if n > max(COMMON_MIN, COMMON_SHARE * len(sets))}
+    kept = [(t, ws - common) for t, ws in zip(long_enough, sets) if len(ws) >= min_words]
+    del sets, df
+    kept = [(t, ws) for t, ws in kept if len(ws) >= min_words]
+    if len(kept) < 2:
+        return np.empty(0, np.int64), np.empty(0, np.int64), 0
+    wordy = np.array([t for t, _ in kept], dtype=np.int64)  # indices into uniq
+    wsets = [ws for _, ws in kept]
+    wsig = word_signatures(wsets, num_perm=bands * rows, seed=seed)
+    i, j = _similar_pairs(wsig, bands, rows, threshold, seed, lambda x, y: _word_jaccard(wsets[x], wsets[y]))
+    i, j = wordy[i], wordy[j]
+    n = len(uniq)
+    _, comp = connected_components(coo_matrix((np.ones(len(ci), dtype=np.int8), (ci, cj)), shape=(n, n)),
+                                   directed=False)
+    new = comp[i] != comp[j]
+    return i[new], j[new], int(new.sum())
 
 
 def near_duplicate_labels(texts: list[str], **kwargs) -> np.ndarray:
