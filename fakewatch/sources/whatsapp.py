@@ -6,9 +6,11 @@ second builds messages. WhatsApp writes no time zone, so times are read as UTC
 unless the `tz` option names the zone the exporting phone was in.
 
 Identity (DESIGN.md): chat = the chat name (`chat` option, else the file
-name), message_id = the 1-based ordinal of the entry in the file, system lines
-included. Accounts are the sender's E.164 number when the sender is shown as a
-phone number, else the display name.
+name), message_id = a digest of the message's minute, content and occurrence
+(whatsapp_identity.py), so that members' exports of one group agree. Accounts
+are the sender's E.164 number when the sender is shown as a phone number, else
+the display name; the messages no other entry repeats go, after the file, to
+store/aliases.py as Sightings, which link one sender's two names.
 """
 
 from __future__ import annotations
@@ -23,8 +25,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 
 from fakewatch.model import Chat, Media, Message, account_key
+from fakewatch.store.aliases import Sightings
+from fakewatch.store.aliases import store_sightings as store  # noqa: F401  (ingest's hook for Sightings)
 
 from .base import ReadContext, Record, check_range, clip_text, hash_media
+from .whatsapp_identity import MessageIds
 
 NAME = "whatsapp"
 PHONE_REGION = "KZ"  # numbers without a country code are read as Kazakh ones
@@ -245,10 +250,11 @@ def _media(text: str) -> tuple[Media, str] | None:
     return None
 
 
-def _message(entry: _Entry, ordinal: int, chat: str, order: str, zone: tzinfo, ctx: ReadContext) -> Message:
+def _message(entry: _Entry, chat: str, order: str, zone: tzinfo, ctx: ReadContext) -> Message:
+    """The entry as a Message, its id not yet assigned (`read` does, in file order)."""
     position = f"line {entry.line}"
     sender, text, system = _split(entry)
-    msg = Message(platform=NAME, chat_id=chat, message_id=str(ordinal),
+    msg = Message(platform=NAME, chat_id=chat, message_id="",
                   sent_at=_moment(entry, order, zone, ctx),
                   raw={"line": entry.line, "text": "\n".join([entry.rest, *entry.more])})
     if system:
@@ -276,12 +282,17 @@ def _message(entry: _Entry, ordinal: int, chat: str, order: str, zone: tzinfo, c
     return msg
 
 
-def read(ctx: ReadContext) -> Iterator[Record]:
-    """The chat, then one Message per entry (system lines as kind "service", deleted ones as "deleted")."""
+def read(ctx: ReadContext) -> Iterator[Record | Sightings]:
+    """The chat, then one Message per entry (system lines as kind "service", deleted ones as "deleted"),
+    then the Sightings of the file's senders."""
     order = _date_order(ctx)
     zone = _zone(ctx)
     chat = chat_name(ctx)
     yield Chat(platform=NAME, chat_id=chat, name=chat, type="whatsapp_chat")
-    for ordinal, entry in enumerate(_entries(ctx), 1):
-        yield _message(entry, ordinal, chat, order, zone, ctx)
+    ids = MessageIds()
+    for entry in _entries(ctx):
+        msg = _message(entry, chat, order, zone, ctx)
+        msg.message_id = ids.assign(msg.sent_at, msg.kind, msg.text, bool(msg.media), msg.account_id)
+        yield msg
+    yield Sightings(NAME, chat, ids.sightings())
 
