@@ -18,6 +18,7 @@ from sqlalchemy import Engine, select
 from fakewatch import GENERATOR
 from fakewatch.model import iso
 from fakewatch.report.media import campaign_media
+from fakewatch.store.aliases import aliases
 from fakewatch.store.tables.campaigns import campaign_evidence, campaign_messages, campaigns
 from fakewatch.store.tables.core import inputs, messages
 
@@ -50,6 +51,7 @@ def build(engine: Engine) -> dict[str, Any]:
         for ev in conn.execute(select(campaign_evidence).order_by(campaign_evidence.c.id)):
             evidence[ev.campaign_id].append(ev)
         files = conn.execute(select(inputs.c.path, inputs.c.sha256, inputs.c.messages).order_by(inputs.c.id)).all()
+        linked = aliases(conn)
     media = campaign_media(engine)
     ids = identities(engine, [pk for pks in members.values() for pk in pks]
                      + [pk for evs in evidence.values() for ev in evs for pk in ev.message_pks])
@@ -86,6 +88,7 @@ def build(engine: Engine) -> dict[str, Any]:
         "inputs": [{"path": path, "sha256": sha, "messages": n} for path, sha, n in files],
         "campaigns": [campaign(r) for r in rows if r.reported],
         "candidates": [campaign(r) for r in rows if not r.reported],
+        "account_aliases": linked,  # one sender under two names in members' exports, with the messages that show it
     }
 
 

@@ -118,20 +118,25 @@ def _delete(conn: sa.Connection, table: str, pks: list[int]) -> None:
             if fk["referred_table"] != table or fk["referred_columns"] != ["id"]:
                 continue
             (column,) = fk["constrained_columns"]
-            for start in range(0, len(pks), _CHUNK):
-                part = {"pks": pks[start:start + _CHUNK]}
-                where = sa.text(f"{column} IN :pks").bindparams(sa.bindparam("pks", expanding=True))
+            for part in _parts(pks):
                 if columns[column]["nullable"]:
-                    conn.execute(sa.text(f"UPDATE {other} SET {column} = NULL WHERE {where}"), part)
-                    continue
-                if "id" in columns:
-                    below = conn.execute(sa.text(f"SELECT id FROM {other} WHERE {where}"), part).scalars().all()
-                    _delete(conn, other, list(below))
+                    _run(conn, f"UPDATE {other} SET {column} = NULL WHERE {column} IN :pks", part)
+                elif "id" in columns:
+                    _delete(conn, other, list(_run(conn, f"SELECT id FROM {other} WHERE {column} IN :pks", part)
+                                              .scalars()))
                 else:
-                    conn.execute(sa.text(f"DELETE FROM {other} WHERE {where}"), part)
-    for start in range(0, len(pks), _CHUNK):
-        conn.execute(sa.text(f"DELETE FROM {table} WHERE id IN :pks").bindparams(sa.bindparam("pks", expanding=True)),
-                     {"pks": pks[start:start + _CHUNK]})
+                    _run(conn, f"DELETE FROM {other} WHERE {column} IN :pks", part)
+    for part in _parts(pks):
+        _run(conn, f"DELETE FROM {table} WHERE id IN :pks", part)
+
+
+def _parts(pks: list[int]) -> list[list[int]]:
+    return [pks[start:start + _CHUNK] for start in range(0, len(pks), _CHUNK)]
+
+
+def _run(conn: sa.Connection, sql: str, pks: list[int]) -> sa.CursorResult:
+    """`sql` with its `:pks` expanded to the list."""
+    return conn.execute(sa.text(sql).bindparams(sa.bindparam("pks", expanding=True)), {"pks": pks})
 
 
 def _link(conn: sa.Connection, held: str, seen: str, input_id: int, message_pk: int) -> None:
