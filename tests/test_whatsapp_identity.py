@@ -25,6 +25,9 @@ from fakewatch.sources import ReadContext, whatsapp, whatsapp_identity
 from fakewatch.store import open_store
 from fakewatch.store.aliases import aliases
 from fakewatch.store.tables.core import messages
+from fakewatch.web.auth import create_user
+from tests.web_client import login, make_client
+from tests.web_store import PASSWORD
 
 MEMBERS = Path(__file__).parent / "fixtures" / "whatsapp_members"
 FULL = MEMBERS / "WhatsApp Chat with Parents 5B.txt"  # Aigul's phone, the whole history
@@ -212,3 +215,19 @@ def test_stats_count_content_messages_beside_all_lines(tmp_path):
     data = json.loads(CliRunner().invoke(app, ["stats", "--db", db, "--json"]).output)
     assert (data["messages"], data["content_messages"]) == (17, 14)  # 3 system lines (SOURCE.md)
     assert data["platforms"]["whatsapp"]["content_messages"] == 14
+
+
+def test_the_web_account_page_shows_the_other_name_escaped(tmp_path):
+    hostile = "<script>alert(1)</script>"
+    one, two = tmp_path / "one.txt", tmp_path / "two.txt"
+    one.write_text("03/12/2024, 19:45 - +7 701 555 0101: Everyone to the march on Saturday!\n", encoding="utf-8")
+    two.write_text(f"03/12/2024, 19:45 - {hostile}: Everyone to the march on Saturday!\n", encoding="utf-8")
+    engine = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    ingest(engine, [one, two], options=ONE_CHAT)
+    create_user(engine, "ana", PASSWORD, "analyst")
+    client = make_client(engine, tmp_path)
+    login(client, "ana")
+    page = client.get("/accounts/whatsapp:+77015550101").text
+    assert "Also seen as" in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page and hostile not in page
+    shown = client.get("/api/accounts/whatsapp:+77015550101").json()["aliases"]
+    assert shown[0]["account_id"] == f"whatsapp:{hostile}" and len(shown[0]["evidence"]) == 1
