@@ -25,11 +25,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 
 from fakewatch.model import Chat, Media, Message, account_key
-from fakewatch.store.aliases import Sightings
 from fakewatch.store.aliases import store_sightings as store  # noqa: F401  (ingest's hook for Sightings)
 
 from .base import ReadContext, Record, check_range, clip_text, hash_media
-from .whatsapp_identity import MessageIds
+from .whatsapp_identity import MessageIds, Sightings
 
 NAME = "whatsapp"
 PHONE_REGION = "KZ"  # numbers without a country code are read as Kazakh ones

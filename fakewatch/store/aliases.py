@@ -10,33 +10,15 @@ not repeated in their minute in the file being read nor in the store.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, or_, select
 
+from fakewatch.sources.whatsapp_identity import Sightings
 from fakewatch.store import insert_ignore
 from fakewatch.store.tables.core import account_aliases, alias_evidence, messages
 
-_ID_CHUNK = 400  # message ids per IN (...): two lists per query under SQLite's 999 parameters
-
-
-@dataclass(frozen=True, slots=True)
-class Sighting:
-    """A message read under `account_id`; `sibling` is the id a second identical one in its minute would get."""
-
-    message_id: str
-    sibling: str
-    account_id: str
-
-
-@dataclass
-class Sightings:
-    """The unambiguous messages of one chat in one file, handed to `link` after the file is read."""
-
-    platform: str
-    chat_id: str
-    items: list[Sighting] = field(default_factory=list)
+_ID_CHUNK = 900  # message ids per IN (...): under SQLite's default limit of 999 bound parameters
 
 
 def is_phone(account_id: str) -> bool:
@@ -49,23 +31,25 @@ def link(conn: Any, found: Sightings, input_id: int) -> int:
     """Link every name in `found` that the store holds the same messages under another name for; returns
     the number of evidence rows added. Runs before the file's own messages are written, so what it
     compares with is what earlier files stored."""
+    here = and_(messages.c.platform == found.platform, messages.c.chat_id == found.chat_id)
+    if conn.execute(select(messages.c.id).where(here, messages.c.input_id != input_id).limit(1)).first() is None:
+        return 0  # the chat is new to the store: nothing to compare with (the common case, and a quick one)
     wanted = {s.message_id: s for s in found.items}
     ids = list(wanted)
-    added = 0
+    named_otherwise = []  # (pk, held account, sighting): the rare case, checked for repeats below
     for start in range(0, len(ids), _ID_CHUNK):
-        part = ids[start:start + _ID_CHUNK]
-        siblings = [wanted[i].sibling for i in part]
-        here = and_(messages.c.platform == found.platform, messages.c.chat_id == found.chat_id)
-        repeated = set(conn.execute(select(messages.c.message_id).where(here, messages.c.message_id.in_(siblings)))
-                       .scalars())
         rows = conn.execute(select(messages.c.id, messages.c.message_id, messages.c.account_id).where(
-            here, messages.c.message_id.in_(part), messages.c.account_id.is_not(None),
+            here, messages.c.message_id.in_(ids[start:start + _ID_CHUNK]), messages.c.account_id.is_not(None),
             messages.c.input_id != input_id))
-        for pk, message_id, held in rows:
-            seen = wanted[message_id]
-            if held == seen.account_id or seen.sibling in repeated:
-                continue
-            added += _evidence(conn, _pair(conn, held, seen.account_id, input_id), pk)
+        named_otherwise += [(pk, held, wanted[mid]) for pk, mid, held in rows if held != wanted[mid].account_id]
+    added = 0
+    for start in range(0, len(named_otherwise), _ID_CHUNK):
+        part = named_otherwise[start:start + _ID_CHUNK]
+        repeated = set(conn.execute(select(messages.c.message_id).where(
+            here, messages.c.message_id.in_([seen.sibling for _, _, seen in part]))).scalars())
+        for pk, held, seen in part:
+            if seen.sibling not in repeated:
+                added += _evidence(conn, _pair(conn, held, seen.account_id, input_id), pk)
     return added
 
 
