@@ -168,11 +168,14 @@ def demo(
     out: Annotated[Path, typer.Option("--out", help="Folder for the scenario, its truth.json and the report")] = Path(
         "demo"),
     seed: Annotated[int, typer.Option("--seed", help="Scenario seed: the same seed writes the same bytes")] = 2025,
-    messages: Annotated[int, typer.Option("--messages", help="Corpus size; more means more ordinary chatter")] = 20_000,
+    messages: Annotated[Optional[int], typer.Option(
+        "--messages", help="Corpus size; more means more ordinary chatter (default: the scenario's own)")] = None,
+    scenario: Annotated[str, typer.Option(
+        "--scenario", help="demo, or hard: the adversarial scenario written apart from the detectors")] = "demo",
     db: Annotated[Optional[str], typer.Option("--db", help="Store URL or SQLite path; default a fresh OUT/demo.db")] = None,
     generate_only: Annotated[bool, typer.Option("--generate-only", help="Write the scenario, run nothing")] = False,
 ) -> None:
-    """Generate the demo scenario (planted campaigns + ground truth), investigate it and score the result."""
+    """Generate a scenario (`--scenario demo` or `hard`) with planted campaigns and ground truth, investigate it, score it."""
     import importlib.util
     import time
 
@@ -182,7 +185,7 @@ def demo(
     started = time.perf_counter()
     try:
         with RealMedia() as media:  # the campaign's video, picture and voice note as real, edited files
-            folder = generate(out, seed=seed, messages=messages, media=media)
+            folder = generate(out, seed=seed, messages=messages, media=media, scenario=scenario)
     except DemoError as exc:
         err.print(f"[red]refused[/] {escape(str(exc))}")
         raise typer.Exit(1) from exc
@@ -207,6 +210,7 @@ def demo(
     evaluate(folder / "report" / "findings.json", folder / TRUTH)
 
 
+@app.command("evaluate", hidden=True)  # the same command under its long name
 @app.command("eval")
 def evaluate(
     findings: Annotated[Path, typer.Argument(help="findings.json written by `fakewatch investigate`")],
@@ -216,6 +220,8 @@ def evaluate(
     min_recall: Annotated[Optional[float], typer.Option(help="Message-level recall, pooled")] = None,
     min_f1: Annotated[Optional[float], typer.Option(help="Message-level F1, pooled")] = None,
     min_campaign_f1: Annotated[Optional[float], typer.Option(help="Mean F1 of the best match per campaign")] = None,
+    min_campaign_recall: Annotated[Optional[float], typer.Option(
+        help="Lowest recall of any planted campaign (its best match)")] = None,
     min_account_precision: Annotated[Optional[float], typer.Option(help="Coordinated-account precision")] = None,
     min_account_recall: Annotated[Optional[float], typer.Option(help="Coordinated-account recall")] = None,
     min_account_f1: Annotated[Optional[float], typer.Option(help="Coordinated-account F1")] = None,
@@ -224,6 +230,8 @@ def evaluate(
     min_domains: Annotated[Optional[float], typer.Option(help="Share of fake domains found")] = None,
     min_impersonates: Annotated[Optional[float], typer.Option(help="Share of impersonated outlets found")] = None,
     max_benign: Annotated[Optional[float], typer.Option(help="Share of benign viral messages put in a campaign")] = None,
+    max_legit: Annotated[Optional[float], typer.Option(
+        help="Share of legitimately coordinated messages (truth legit_coordinated) put in a campaign")] = None,
 ) -> None:
     """Score a findings.json against a truth.json; exit 1 when a given threshold is missed."""
     from fakewatch import evaluate as scoring
@@ -236,10 +244,11 @@ def evaluate(
         raise typer.Exit(2) from exc
     missed = scoring.check(result, {
         "min_precision": min_precision, "min_recall": min_recall, "min_f1": min_f1,
-        "min_campaign_f1": min_campaign_f1, "min_account_precision": min_account_precision,
+        "min_campaign_f1": min_campaign_f1, "min_campaign_recall": min_campaign_recall,
+        "min_account_precision": min_account_precision,
         "min_account_recall": min_account_recall, "min_account_f1": min_account_f1, "min_seeders": min_seeders,
         "min_phones": min_phones, "min_domains": min_domains, "min_impersonates": min_impersonates,
-        "max_benign": max_benign})
+        "max_benign": max_benign, "max_legit": max_legit})
     if as_json:
         print_json({**result, "missed": missed})
     else:
@@ -278,7 +287,8 @@ def detect(
     table.add_column("count", justify="right")
     for kind, n in report.clusters.items():
         table.add_row(f"{escape(kind)} clusters", f"{n:,}")
-    for label, n in (("coordination edges", report.edges), ("coordinated groups", report.groups),
+    for label, n in (("coordination edges", report.edges), ("co-active pairs", report.coactive_pairs),
+                     ("coordinated groups", report.groups),
                      ("coordinated accounts", report.coordinated_accounts), ("cross-posting floods", report.floods),
                      ("waves", report.waves)):
         table.add_row(label, f"{n:,}")

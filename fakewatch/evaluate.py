@@ -6,11 +6,14 @@ claim. Messages are compared by identity `(platform, chat_id, message_id)`.
 - messages: precision/recall/F1 of campaign membership, all campaigns pooled;
 - per true campaign, the found campaign that matches it best (highest F1), its
   precision/recall/F1, and whether the true seeder is in that campaign's top 3;
+  the lowest of those recalls (`min_recall`: every campaign found, not just most);
 - coordinated accounts: precision/recall/F1, pooled, and how many of the ordinary
   members who merely forwarded campaign posts (`unwitting_accounts`) were flagged;
 - target phones (E.164), fake and impersonated domains: how many of the true
   ones appear in any found campaign;
-- benign viral: the share of the truth's benign viral messages put in a campaign.
+- benign viral: the share of the truth's benign viral messages put in a campaign;
+- legit coordinated: the same share for `legit_coordinated` (official cross-posting,
+  syndication, adverts, spam rings: coordinated, never a fake), pooled and per kind.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ THRESHOLDS: dict[str, tuple[tuple[str, str], str]] = {
     "min_recall": (("messages", "recall"), "min"),
     "min_f1": (("messages", "f1"), "min"),
     "min_campaign_f1": (("per_campaign", "mean_f1"), "min"),
+    "min_campaign_recall": (("per_campaign", "min_recall"), "min"),
     "min_account_precision": (("accounts", "precision"), "min"),
     "min_account_recall": (("accounts", "recall"), "min"),
     "min_account_f1": (("accounts", "f1"), "min"),
@@ -39,6 +43,7 @@ THRESHOLDS: dict[str, tuple[tuple[str, str], str]] = {
     "min_domains": (("domains", "share"), "min"),
     "min_impersonates": (("impersonates", "share"), "min"),
     "max_benign": (("benign", "share"), "max"),
+    "max_legit": (("legit", "share"), "max"),
 }
 
 
@@ -103,11 +108,13 @@ def evaluate(findings: Mapping[str, Any], truth: Mapping[str, Any]) -> dict[str,
     unwitting = {a for c in true for a in c.get("unwitting_accounts") or []} - true_accounts
     benign = {_ident(m) for m in truth.get("benign_viral") or []}
     benign_hit = len(benign & all_found)
+    legit = _legit(truth.get("legit_coordinated") or [], all_found)
     return {
         "found_campaigns": len(found),
         "true_campaigns": len(true),
         "messages": _prf(len(all_found & all_true), len(all_found), len(all_true)),
-        "per_campaign": {"mean_f1": sum(p["f1"] for p in per) / len(per) if per else 1.0, "campaigns": per},
+        "per_campaign": {"mean_f1": sum(p["f1"] for p in per) / len(per) if per else 1.0,
+                         "min_recall": min((p["recall"] for p in per), default=1.0), "campaigns": per},
         "accounts": {**_prf(len(found_accounts & true_accounts), len(found_accounts), len(true_accounts)),
                      "unwitting_flagged": len(unwitting & found_accounts)},
         "seeders": {"found": seeders_hit, "total": len(true), "share": seeders_hit / len(true) if true else 1.0},
@@ -118,7 +125,22 @@ def evaluate(findings: Mapping[str, Any], truth: Mapping[str, Any]) -> dict[str,
         "impersonates": _share((d for c in true for d in c.get("impersonates") or []),
                                (d for c in found for d in c.get("impersonates") or []), _domain),
         "benign": {"found": benign_hit, "total": len(benign), "share": benign_hit / len(benign) if benign else 0.0},
+        "legit": legit,
     }
+
+
+def _legit(groups: Iterable[Mapping[str, Any]], found: set[Ident]) -> dict[str, Any]:
+    """How many legitimately coordinated messages sit inside found campaigns, pooled and per kind."""
+    by_kind: dict[str, dict[str, int]] = {}
+    seen: set[Ident] = set()
+    for group in groups:
+        msgs = {_ident(m) for m in group.get("messages") or []}
+        kind = by_kind.setdefault(str(group.get("kind")), {"found": 0, "total": 0})
+        kind["found"] += len(msgs & found)
+        kind["total"] += len(msgs)
+        seen |= msgs
+    hit = len(seen & found)
+    return {"found": hit, "total": len(seen), "share": hit / len(seen) if seen else 0.0, "by_kind": by_kind}
 
 
 def check(result: Mapping[str, Any], thresholds: Mapping[str, float | None]) -> list[str]:
@@ -137,14 +159,15 @@ def check(result: Mapping[str, Any], thresholds: Mapping[str, float | None]) -> 
 def line(result: Mapping[str, Any]) -> str:
     """One line of the headline figures."""
     m, a = result["messages"], result["accounts"]
-    s, p, d, i, b = (result[k] for k in ("seeders", "phones", "domains", "impersonates", "benign"))
+    s, p, d, i, b, g = (result[k] for k in ("seeders", "phones", "domains", "impersonates", "benign", "legit"))
     return (f"messages P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f}"
             f" | per-campaign F1 {result['per_campaign']['mean_f1']:.3f}"
             f" | accounts P {a['precision']:.3f} R {a['recall']:.3f} F1 {a['f1']:.3f}"
             f" (unwitting flagged {a['unwitting_flagged']})"
             f" | seeders top{SEEDER_TOP} {s['found']}/{s['total']} | phones {p['found']}/{p['total']}"
             f" | domains {d['found']}/{d['total']} | impersonated {i['found']}/{i['total']}"
-            f" | benign in campaigns {b['found']}/{b['total']}")
+            f" | benign in campaigns {b['found']}/{b['total']}"
+            f" | legit coordinated in campaigns {g['found']}/{g['total']}")
 
 
 def table(result: Mapping[str, Any]) -> Table:
@@ -161,4 +184,6 @@ def table(result: Mapping[str, Any]) -> Table:
     m = result["messages"]
     out.add_row("[b]all[/]", "", str(m["true"]), f"{m['found']} found", f"{m['precision']:.3f}", f"{m['recall']:.3f}",
                 f"{m['f1']:.3f}", f"{result['seeders']['found']}/{result['seeders']['total']}")
+    for kind, counts in sorted(result["legit"]["by_kind"].items()):
+        out.add_row("legit", escape(kind), str(counts["total"]), f"{counts['found']} in campaigns", "", "", "", "")
     return out

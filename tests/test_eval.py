@@ -102,10 +102,16 @@ def test_thresholds(name, limit, misses):
     assert bool(check(evaluate(FINDINGS, TRUTH), {name: limit})) is misses
 
 
+def _files(folder, truth):
+    """FINDINGS and `truth` written as the JSON files the CLI reads."""
+    paths = folder / "findings.json", folder / "truth.json"
+    for path, data in zip(paths, (FINDINGS, truth)):
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return paths
+
+
 def test_cli(tmp_path):
-    findings, truth = tmp_path / "findings.json", tmp_path / "truth.json"
-    findings.write_text(json.dumps(FINDINGS, ensure_ascii=False), encoding="utf-8")
-    truth.write_text(json.dumps(TRUTH, ensure_ascii=False), encoding="utf-8")
+    findings, truth = _files(tmp_path, TRUTH)
     runner = CliRunner()
     ok = runner.invoke(app, ["eval", str(findings), str(truth), "--min-precision", "0.8"])
     assert ok.exit_code == 0, ok.output
@@ -116,3 +122,33 @@ def test_cli(tmp_path):
     assert data["messages"]["recall"] == pytest.approx(0.65) and data["missed"]
     broken = runner.invoke(app, ["eval", str(tmp_path / "absent.json"), str(truth)])
     assert broken.exit_code == 2
+
+
+LEGIT_TRUTH = {**TRUTH, "legit_coordinated": [
+    {"id": "L1", "kind": "official_crosspost", "accounts": ["telegram:channel5"], "messages": [_m("5", i) for i in range(1, 9)]},
+    {"id": "L2", "kind": "spam_ring", "accounts": ["telegram:user50"], "messages": [_m("6", 1), _m("6", 2)]},
+]}
+
+
+def test_legit_coordinated_and_weakest_campaign():
+    # C1 also swallows 2 of the akimat's 8 notices and one spam message: 3 of 10 legit messages in campaigns
+    swallowed = {"campaigns": [{**FINDINGS["campaigns"][0], "messages": FINDINGS["campaigns"][0]["messages"]
+                                + [_m("5", 1), _m("5", 2), _m("6", 1)]}, FINDINGS["campaigns"][1]]}
+    r = evaluate(swallowed, LEGIT_TRUTH)
+    assert r["legit"]["found"] == 3 and r["legit"]["total"] == 10 and r["legit"]["share"] == pytest.approx(0.3)
+    assert r["legit"]["by_kind"] == {"official_crosspost": {"found": 2, "total": 8}, "spam_ring": {"found": 1, "total": 2}}
+    assert r["per_campaign"]["min_recall"] == pytest.approx(0.5)  # D: 5 of 10, A: 0.8
+    assert check(r, {"max_legit": 0.2}) and not check(r, {"max_legit": 0.3})
+    assert check(r, {"min_campaign_recall": 0.9}) and not check(r, {"min_campaign_recall": 0.5})
+    assert evaluate(FINDINGS, TRUTH)["legit"] == {"found": 0, "total": 0, "share": 0.0, "by_kind": {}}  # older truths
+
+
+def test_cli_long_name_and_new_thresholds(tmp_path):
+    findings, truth = _files(tmp_path, LEGIT_TRUTH)
+    runner = CliRunner()
+    ok = runner.invoke(app, ["evaluate", str(findings), str(truth), "--max-legit", "0.02"])
+    assert ok.exit_code == 0, ok.output
+    assert "legit coordinated in campaigns 0/10" in ok.output
+    missed = runner.invoke(app, ["evaluate", str(findings), str(truth), "--max-legit", "0.02",
+                                 "--min-campaign-recall", "0.9"])
+    assert missed.exit_code == 1 and "min_campaign_recall" in missed.output

@@ -6,8 +6,11 @@
     telegram/<chat>/result.json        single-chat exports of the others (one chat is in both, identically)
     whatsapp/<Chat name>.txt           two WhatsApp groups, Android (ru) and iOS (en) layouts
     web/*.html                         the fake articles and the real outlets' pages, as saved by a browser
-    truth.json                         campaigns by message identity, their accounts, seeders, targets, domains
+    truth.json                         campaigns by message identity, their accounts, seeders, targets, domains;
+                                       benign_viral messages; legit_coordinated groups (coordinated, not fake)
 
+Two scenarios share that layout: "demo" (`scenario`) and "hard" (`hard`, an
+adversarial one written from issue 13 apart from the detectors).
 Deterministic per seed: every random stream is a `random.Random` seeded from
 the seed (and a chat's name), and no wall-clock time goes in.
 """
@@ -16,11 +19,13 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import pages
+from . import hard, pages
+from .hard_texts import LOOKALIKE_TRACKERS
 from .scenario import ChatSpec, Post, Scenario, build
 from .writers import MediaSink, TelegramWriter, WhatsAppWriter
 
@@ -32,6 +37,22 @@ EXPORTER_PHONE = "+7 701 555 90 90"
 COUNTING_RULE = ("a message carrying a campaign's content is a campaign message whoever posted it; ordinary "
                  "members who passed it on are unwitting_accounts, not coordinated_accounts; replies, questions "
                  "and warnings quoting it are not campaign messages")
+
+
+@dataclass(frozen=True)
+class Flavour:
+    """One scenario: how it is built, its saved web pages, the fake pages' analytics ids, its default size."""
+
+    build: Callable[[int, int], Scenario]
+    pages: Callable[[Scenario], tuple[pages.Page, ...]]
+    trackers: tuple[str, ...]
+    messages: int
+
+
+SCENARIOS = {
+    "demo": Flavour(build, lambda _s: pages.PAGES, pages.FAKE_TRACKERS, DEFAULT_MESSAGES),
+    "hard": Flavour(hard.build, hard.pages, LOOKALIKE_TRACKERS, hard.DEFAULT_MESSAGES),
+}
 
 
 class DemoError(Exception):
@@ -55,10 +76,14 @@ def _clear(out: Path) -> None:
 class _Truth:
     """Collects the identities of tagged messages as chats are written."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, name: str, trackers: tuple[str, ...]) -> None:
         self.scenario = scenario
+        self.name = name
+        self.trackers = trackers
         self.campaign: dict[str, list[dict[str, str]]] = {c.id: [] for c in scenario.campaigns}
         self.accounts: dict[str, set[str]] = {c.id: set() for c in scenario.campaigns}
+        self.legit: dict[str, list[dict[str, str]]] = {g.id: [] for g in scenario.legit}
+        self.legit_accounts: dict[str, set[str]] = {g.id: set() for g in scenario.legit}
         self.benign: list[dict[str, str]] = []
         self.total = 0
         self.seen: set[tuple[str, str]] = set()
@@ -77,6 +102,10 @@ class _Truth:
             ident = {"platform": chat.platform, "chat_id": chat.native_id, "message_id": message_id}
             if post.tag == "benign":
                 self.benign.append(ident)
+            elif post.tag.startswith("legit:"):
+                code = post.tag.split(":", 1)[1]
+                self.legit[code].append(ident)
+                self.legit_accounts[code].add(post.author.key)
             else:
                 code = post.tag.split(":", 1)[1]
                 self.campaign[code].append(ident)
@@ -94,50 +123,57 @@ class _Truth:
                 "domains": c.domains, "impersonates": c.impersonates,
             }
             if c.domains:
-                item["trackers"] = list(pages.FAKE_TRACKERS)
+                item["trackers"] = list(self.trackers)
             out.append(item)
-        return {"seed": self.scenario.seed, "messages": self.total, "counting": COUNTING_RULE,
-                "campaigns": out, "benign_viral": self.benign}
+        legit = [{"id": g.id, "kind": g.kind, "title": g.title, "accounts": sorted(self.legit_accounts[g.id]),
+                  "messages": self.legit[g.id]} for g in self.scenario.legit]
+        return {"scenario": self.name, "seed": self.scenario.seed, "messages": self.total, "counting": COUNTING_RULE,
+                "campaigns": out, "benign_viral": self.benign, "legit_coordinated": legit}
 
 
-def generate(out_dir: Path | str, *, seed: int = DEFAULT_SEED, messages: int = DEFAULT_MESSAGES,
-             media: MediaSink | None = None) -> Path:
-    """Write the scenario for `seed` with about `messages` messages into `out_dir`; returns `out_dir`.
+def generate(out_dir: Path | str, *, seed: int = DEFAULT_SEED, messages: int | None = None,
+             media: MediaSink | None = None, scenario: str = "demo") -> Path:
+    """Write `scenario` (a name in SCENARIOS) for `seed` with about `messages` messages into `out_dir`.
 
-    The planted campaigns, sellers, warnings and official statement are the same
-    at every size (about 1,200 messages, so also the smallest corpus); `messages`
-    adds ordinary chatter up to that total.
+    Returns `out_dir`. `messages` defaults to the scenario's own size.
+
+    The demo's planted campaigns, sellers, warnings and official statement are the
+    same at every size (about 1,200 messages, so also the smallest corpus); in both
+    scenarios `messages` adds ordinary chatter up to that total.
     `media` decides which media files go into the exports (default: none).
     """
+    if scenario not in SCENARIOS:
+        raise DemoError(f"no scenario {scenario!r}: choose one of {', '.join(SCENARIOS)}")
+    flavour = SCENARIOS[scenario]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     _clear(out)
-    scenario = build(seed, messages)
-    truth = _Truth(scenario)
+    laid = flavour.build(seed, flavour.messages if messages is None else messages)
+    truth = _Truth(laid, scenario, flavour.trackers)
     tg = TelegramWriter(media)
-    chats = scenario.chats
+    chats = laid.chats
 
     def laid_out(kinds: tuple[str, ...]) -> Iterator[tuple[ChatSpec, list[Post]]]:
         for chat in chats:
             if chat.platform == "telegram" and chat.export in kinds:
-                posts = truth.record(chat, scenario.posts(chat))
+                posts = truth.record(chat, laid.posts(chat))
                 if chat.export == "both":
                     tg.single(out / "telegram" / chat.key / "result.json", chat, posts)
                 yield chat, posts
 
-    tg.full(out / "telegram" / "full_export" / "result.json", scenario.exporter, EXPORTER_PHONE,
+    tg.full(out / "telegram" / "full_export" / "result.json", laid.exporter, EXPORTER_PHONE,
             laid_out(("full", "both")), laid_out(("left",)))
     for chat in chats:
         if chat.platform == "telegram" and chat.export == "single":
-            tg.single(out / "telegram" / chat.key / "result.json", chat, truth.record(chat, scenario.posts(chat)))
+            tg.single(out / "telegram" / chat.key / "result.json", chat, truth.record(chat, laid.posts(chat)))
     wa = WhatsAppWriter(media)
     for chat in chats:
         if chat.platform == "whatsapp":
-            posts = scenario.posts(chat)
+            posts = laid.posts(chat)
             truth.record(chat, posts, wa.write(out / "whatsapp" / f"{chat.name}.txt", chat, posts))
-    pages.write(out / "web")
+    pages.write(out / "web", flavour.pages(laid))
     (out / TRUTH).write_text(json.dumps(truth.as_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return out
 
 
-__all__ = ["DEFAULT_MESSAGES", "DEFAULT_SEED", "DemoError", "MediaSink", "TRUTH", "generate", "inputs"]
+__all__ = ["DEFAULT_MESSAGES", "DEFAULT_SEED", "SCENARIOS", "DemoError", "MediaSink", "TRUTH", "generate", "inputs"]

@@ -107,10 +107,10 @@ def file_name(url: str) -> str:
     return url.split("://", 1)[1].replace("/", "_").replace("?", "_") + ".html"
 
 
-def write(folder: Path) -> list[Path]:
+def write(folder: Path, pages: tuple[Page, ...] = PAGES) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for page in PAGES:
+    for page in pages:
         path = folder / file_name(page.url)
         path.write_text(render(page), encoding="utf-8")
         written.append(path)

@@ -149,6 +149,15 @@ class CampaignTruth:
     unwitting: set[str] = field(default_factory=set)
 
 
+@dataclass
+class LegitTruth:
+    """Coordinated but legitimate activity (official cross-posting, syndication, adverts, spam): never a campaign."""
+
+    id: str
+    kind: str
+    title: str
+
+
 # (name, city, type, lang, activity weight, export)
 TELEGRAM_CHATS: tuple[tuple[str, str, str, str, float, str], ...] = (
     ("Алматы | Бостандыкский район", "Алматы", "private_supergroup", "ru", 3.0, "full"),
@@ -208,12 +217,17 @@ class Scenario:
     campaigns: list[CampaignTruth]
     exporter: Account
     personal: ChatSpec
+    legit: list[LegitTruth] = field(default_factory=list)
+
+    def chatter(self, chat: ChatSpec, count: int) -> Iterator[Post]:
+        """A chat's ordinary messages (another scenario brings its own people and phrasings)."""
+        return chatter(self.seed, chat, count)
 
     def posts(self, chat: ChatSpec) -> list[Post]:
         """All of a chat's messages in time order, ids assigned (Telegram ids with gaps; WhatsApp files derive
         theirs from each message, see WhatsAppWriter.write)."""
         rng = Random(f"{self.seed}:ids:{chat.key}")
-        items = list(chatter(self.seed, chat, self.chatter_counts.get(chat.key, 0)))
+        items = list(self.chatter(chat, self.chatter_counts.get(chat.key, 0)))
         items += self.specials.get(chat.key, [])
         items.sort(key=lambda p: p.ts)
         if chat.platform == "whatsapp" and items:
@@ -307,6 +321,8 @@ def chatter(seed: int, chat: ChatSpec, count: int) -> Iterator[Post]:
 class _Builder:
     """Holds the random stream and the growing lists while `build` lays the scenario out."""
 
+    MONTH = 4  # the month `local` days are in
+
     def __init__(self, seed: int) -> None:
         self.seed = seed
         self.rng = Random(seed)
@@ -338,7 +354,7 @@ class _Builder:
                 return national
 
     def local(self, day: int, hour: int, minute: int) -> int:
-        return unix(datetime(2025, 4, day, hour, minute, tzinfo=TZ))
+        return unix(datetime(2025, self.MONTH, day, hour, minute, tzinfo=TZ))
 
 
 def _slugify(name: str) -> str:

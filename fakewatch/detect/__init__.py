@@ -28,7 +28,7 @@ from sqlalchemy import Engine, delete, insert, select
 
 from fakewatch.store.tables import detect as t
 
-from . import coordination
+from . import coactivity, coordination
 from .corpus import Corpus, load, to_datetime
 from .keys import group_by_key
 from .neardup import near_duplicates
@@ -96,6 +96,28 @@ class DetectParams:
     forwards still count through their text and media clusters. CooRTweet: the object chosen in
     ``reshape_tweets(intent="retweet"|"hashtag"|"urls"|"cotweet")``; toolkit: the command,
     ``co_retweet``/``co_link``/``co_tweet``."""
+    coactivity_window: int = 60
+    """Seconds within which two accounts posting into one chat are co-active (:mod:`.coactivity`), whatever they
+    posted. A network firing an event into a city's chats does it within a minute; independent members of a chat
+    a hundred messages a day busy land that close by chance now and then, and the chance filter weighs how often.
+    CooRTweet: none (its ``time_window`` applies to one shared object); toolkit: ``co_post --time_window``
+    (posts of two accounts that close anywhere, offered as a null model, without a chance filter)."""
+    coactivity_gap: int = 600
+    """Seconds between a pair's co-posts that start a new occasion: one event's burst across chats, however many
+    messages it holds, is one occasion, and so is a conversation that runs on for an hour."""
+    coactivity_across_chats: bool = True
+    """Count an occasion only when each of the two accounts also posted into another chat within
+    ``coactivity_gap`` of it: networks fire an event into several chats at once; two members talking to each
+    other do it in one chat at a time, however often and however fast they answer."""
+    coactivity_min_occasions: int = 3
+    """Least counted occasions for a co-active pair, before the chance filter (``max_chance``). Content-free
+    evidence needs more repeats than shared content (``min_repetition``): two occasions happen to neighbours."""
+    coactivity_min_lift: float = 10.0
+    """Least ratio of a pair's counted occasions to the co-posts chance predicts from its activity. Independence is
+    the wrong null for people who talk: in tests/test_detect_coactivity.py members answering each other across the
+    chats they share meet 1.3-3.8 times as often as independent posters would (which the Poisson filter alone
+    can call significant for two hyperactive members), while a network quiet between events meets 350-470 times
+    as often. CooRTweet: none; toolkit: none."""
     resolution: float = 1.0
     """Leiden (modularity, RB configuration) resolution for groups; higher splits more. CooRTweet: none
     (``group_stats``/igraph community detection left to the user); toolkit: none (exports the graph)."""
@@ -122,6 +144,7 @@ class DetectReport:
     messages: int = 0
     clusters: dict[str, int] = field(default_factory=dict)
     edges: int = 0
+    coactive_pairs: int = 0
     groups: int = 0
     coordinated_accounts: int = 0
     floods: int = 0
@@ -143,8 +166,9 @@ class Detection:
     members: np.ndarray  # cluster number of each membership
     rows: np.ndarray  # message row of each membership
     similarity: np.ndarray
-    edges: coordination.Edges
-    groups: np.ndarray  # group per account code, -1 none
+    edges: coordination.Edges  # co-share edges
+    coactive: coactivity.Pairs
+    groups: np.ndarray  # group per account code over co-share and co-activity edges, -1 none
     centrality: np.ndarray
     floods: list[coordination.Flood]
     seeders: list[Seeder]
@@ -197,19 +221,32 @@ def _distinct_floods(found: list[coordination.Flood], size: np.ndarray) -> list[
     return kept
 
 
+def coactive(corpus: Corpus, params: DetectParams) -> coactivity.Pairs:
+    """Co-active account pairs over every message with a known author (message codes are corpus rows)."""
+    known = np.flatnonzero(corpus.account >= 0)
+    return coactivity.coactive_pairs(corpus.account[known], corpus.chat[known], known, corpus.time[known],
+                                     window=params.coactivity_window, gap=params.coactivity_gap,
+                                     across_chats=params.coactivity_across_chats,
+                                     min_occasions=params.coactivity_min_occasions,
+                                     min_lift=params.coactivity_min_lift, max_chance=params.max_chance)
+
+
 def coordinate(corpus: Corpus, kinds: list[str], members: np.ndarray, rows: np.ndarray,
-               params: DetectParams) -> tuple[coordination.Edges, np.ndarray, np.ndarray, list[coordination.Flood]]:
-    """Edges, groups, centrality and floods from the memberships of the coordination kinds."""
+               params: DetectParams) -> tuple[coordination.Edges, coactivity.Pairs, np.ndarray, np.ndarray,
+                                              list[coordination.Flood]]:
+    """Co-share edges, co-active pairs, groups and centrality over both, and floods."""
     allowed = np.isin(np.asarray(kinds), list(params.coordination_kinds))
     use = allowed[members] & (corpus.account[rows] >= 0) if len(members) else np.zeros(0, bool)
     m, r = members[use], rows[use]
     edges = coordination.coordinate(m, corpus.account[r], r, corpus.time[r], window=params.time_window,
                                     min_repetition=params.min_repetition, max_chance=params.max_chance)
-    groups = coordination.communities(len(corpus.names), edges, resolution=params.resolution, seed=params.seed)
-    central = coordination.centrality(len(corpus.names), edges)
+    pairs = coactive(corpus, params)
+    graph = coordination.union(edges, pairs.edges())
+    groups = coordination.communities(len(corpus.names), graph, resolution=params.resolution, seed=params.seed)
+    central = coordination.centrality(len(corpus.names), graph)
     found = coordination.floods(m, corpus.account[r], corpus.chat[r], r, corpus.time[r], window=params.flood_window,
                                 min_chats=params.flood_min_chats)
-    return edges, groups, central, _distinct_floods(found, np.bincount(members, minlength=len(kinds)))
+    return edges, pairs, groups, central, _distinct_floods(found, np.bincount(members, minlength=len(kinds)))
 
 
 def detect(corpus: Corpus, params: DetectParams | None = None, *,
@@ -223,13 +260,13 @@ def detect(corpus: Corpus, params: DetectParams | None = None, *,
         rows = np.r_[rows, xr]
         sims = np.r_[sims, np.ones(len(xr))]
         kinds, keys = kinds + xk, keys + xkeys
-    edges, groups, central, found = coordinate(corpus, kinds, members, rows, params)
+    edges, pairs, groups, central, found = coordinate(corpus, kinds, members, rows, params)
     seeds = rank_seeders(members, rows, corpus.time, corpus.account, corpus.origin, central,
                          top=params.seeders_per_cluster)
     waves = find_waves(members, corpus.time[rows], corpus.chat[rows], gap=params.wave_gap,
                        min_messages=params.wave_min_messages)
-    return Detection(kinds=kinds, keys=keys, members=members, rows=rows, similarity=sims, edges=edges, groups=groups,
-                     centrality=central, floods=found, seeders=seeds, waves=waves)
+    return Detection(kinds=kinds, keys=keys, members=members, rows=rows, similarity=sims, edges=edges,
+                     coactive=pairs, groups=groups, centrality=central, floods=found, seeders=seeds, waves=waves)
 
 
 # --- store ----------------------------------------------------------------------------------
@@ -300,7 +337,8 @@ def _extra_clusters(conn, corpus: Corpus, after: int) -> tuple[list[str], list[s
 def clear(engine: Engine) -> None:
     """Delete every detect row (a run rebuilds them all)."""
     with engine.begin() as conn:
-        for table in (t.seeders, t.waves, t.floods, t.coord_groups, t.coord_edges, t.cluster_members, t.clusters):
+        for table in (t.seeders, t.waves, t.floods, t.coord_groups, t.coord_edges, t.coactivity_pairs,
+                      t.cluster_members, t.clusters):
             conn.execute(delete(table))
 
 
@@ -333,6 +371,16 @@ def run(engine: Engine, *, params: DetectParams | None = None, progress: Progres
                  "last_seen": to_datetime(last)}
                 for a, b, w, objs, f, last in zip(edges.a.tolist(), edges.b.tolist(), edges.weight.tolist(),
                                                    edges.objects, edges.first.tolist(), edges.last.tolist())])
+        pairs = det.coactive
+        if len(pairs):
+            conn.execute(insert(t.coactivity_pairs), [
+                {"account_a": name[a], "account_b": name[b], "occasions": int(n), "expected": round(float(e), 4),
+                 "window_s": params.coactivity_window, "message_pks": corpus.pk[m].tolist(),
+                 "chats": [corpus.chats[c] for c in ch.tolist()], "first_seen": to_datetime(f),
+                 "last_seen": to_datetime(last)}
+                for a, b, n, e, m, ch, f, last in zip(pairs.a.tolist(), pairs.b.tolist(), pairs.occasions.tolist(),
+                                                       pairs.expected.tolist(), pairs.messages, pairs.chats,
+                                                       pairs.first.tolist(), pairs.last.tolist())])
         grouped = np.flatnonzero(groups >= 0)
         if len(grouped):
             conn.execute(insert(t.coord_groups), [
@@ -355,6 +403,7 @@ def run(engine: Engine, *, params: DetectParams | None = None, progress: Progres
                                           waves.messages.tolist(), waves.chats.tolist())])
     report.clusters = {k: det.kinds.count(k) for k in dict.fromkeys(KINDS + tuple(det.kinds))}
     report.edges = len(edges)
+    report.coactive_pairs = len(det.coactive)
     report.groups = len(np.unique(groups[grouped]))
     report.coordinated_accounts = len(grouped)
     report.floods, report.seeders, report.waves = len(det.floods), len(det.seeders), len(waves)

@@ -44,7 +44,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -54,6 +54,8 @@ from sqlalchemy import Engine, delete, func, insert, or_, select
 from fakewatch.detect import scoring, signals
 from fakewatch.detect.signals import Evidence, Money, Msg, Phone
 from fakewatch.detect.techniques import Behaviour, techniques_for
+from fakewatch.enrich.adverts import is_advert
+from fakewatch.enrich.testimony import is_testimony
 from fakewatch.model import iso
 
 GROUP_SHARE = 0.5  # a coordination group "owns" a cluster when it posted at least half of it
@@ -64,10 +66,17 @@ THIRD_PARTY_MIN_ACCOUNTS = 2  # a number posted by this many accounts that are n
 CONTENT_SHARE = 0.75  # a content cluster this much posted by campaign accounts brings its other copies along
 KEY_KINDS = frozenset({"domain", "phone"})  # clusters of messages sharing a key, not a content
 CONTENT_KINDS = ("text", "media", "forward")  # clusters whose members are copies of one content
+PERSONA_KINDS = frozenset({"text", "media"})  # copies that can be presented as one's own words
+SOCK_CAMPAIGN_VOICES = 2  # of a copy's persona voices, at least this many are campaign accounts: a network
+# (one coordinated pair at least), not unrelated people pasting on a viral text
 INAUTHENTIC_MIN = 0.1  # least spread score (coordination, speed, freshness, floods) for a cluster to join:
 # harm alone (a warning quoting a fake's phone number, posted by regulars) never pulls a cluster in
 MIN_PARTICIPATION = 2  # campaign messages that make an account one of the campaign's own, group or not
 SEEDERS_KEPT = 10
+CODE_PREFIXES = {"campaign": "C", "activity": "A", "candidate": "K"}
+ACTIVITY_SHARE = 0.8  # coordinated activity this much adverts is spam; this much one account's is cross-posting
+SEEDER_TIE = timedelta(seconds=60)  # first posts this close are ordered by evidence, not by the clock: exports
+# round times to the second or the minute, and a network posts its first copies within the same minute
 QUOTE_OWN_WORDS = 2  # words of its own (4+ letters) around a quotation that make a message commentary
 TITLE_CHARS = 90
 LINK_TITLE_SHARE = 0.5  # a campaign whose messages link one look-alike domain this often is titled by it
@@ -115,6 +124,9 @@ class Corpus:
     key_totals: dict[tuple[str, str], int] = field(default_factory=dict)  # (phone|domain|origin, key) -> corpus msgs
     watched_phones: set[str] = field(default_factory=set)  # numbers of people on the watchlist
     quotes: set[int] = field(default_factory=set)  # pks that quote content with commentary (see `is_quotation`)
+    adverts: set[int] = field(default_factory=set)  # content clusters whose representative text sells something
+    testimonies: set[int] = field(default_factory=set)  # text clusters whose representative is first-person testimony
+    content_grouped: dict[str, str] = field(default_factory=dict)  # account -> why `content_groups` grouped it
 
 
 @dataclass
@@ -125,6 +137,7 @@ class Draft:
     pks: list[int]
     score: float
     parts: scoring.ScoreParts
+    cls: str = "candidate"  # scoring.classify: campaign | activity | candidate
     title: str = ""
     data: dict[str, Any] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
@@ -133,7 +146,7 @@ class Draft:
 
     @property
     def reported(self) -> bool:
-        return self.score >= scoring.REPORT_THRESHOLD
+        return self.cls == "campaign"
 
 
 @dataclass
@@ -141,6 +154,7 @@ class CampaignReport:
     campaigns: int
     candidates: int
     clusters_considered: int
+    activity: int = 0
 
 
 class _Measure:
@@ -151,6 +165,7 @@ class _Measure:
         ids = corpus.corpus_tg_ids
         self.new_id_from = ids[min(len(ids) - 1, int(len(ids) * signals.NEW_ID_QUANTILE))] if len(ids) >= 10 else None
         self.flooders = {cid: {f["account_id"] for f in fl} for cid, fl in corpus.floods.items()}
+        self.advert_pks = {pk for cid in corpus.adverts for pk in corpus.clusters[cid].members}
         self.third_party = self._third_party_phones()
         times = [m.sent_at for m in corpus.msgs.values()]
         self.span_hours = max(1.0, (max(times) - min(times)).total_seconds() / 3600) if times else 1.0
@@ -160,6 +175,8 @@ class _Measure:
         for numbers posted by several such accounts or belonging to someone on the watchlist."""
         posters: dict[str, set[str]] = defaultdict(set)
         for pk, phones in self.c.phones.items():
+            if pk in self.advert_pks:
+                continue  # a seller's own contact number
             account = self.c.msgs[pk].account if pk in self.c.msgs else None
             for p in phones:
                 if account and not account.endswith(":" + p.e164):
@@ -176,7 +193,7 @@ class _Measure:
         nature, so channels are never single-purpose."""
         if self.is_new_id(account):
             return True
-        if account.startswith(_CHANNEL_PREFIXES):
+        if is_channel(account):
             return False
         total = self.c.corpus_counts.get(account, 0)
         return total > 0 and self.c.clustered_counts.get(account, 0) >= SINGLE_PURPOSE_SHARE * total
@@ -193,8 +210,15 @@ class _Measure:
         campaign accounts' messages count, and only when one coordination group owns the cluster:
         campaign accounts also forward a missing-child alert or chat about traffic like anyone.
         Clusters that only share a key (a domain, a number, a front page; `is_key_cluster`) take
-        their coordinated accounts' messages alone, and only when one coordination group owns them.
+        their coordinated accounts' messages alone, and only when one coordination group owns them,
+        except the messages linking a look-alike domain (`is_lookalike_cluster`): whatever their
+        caption, those posted by campaign accounts (its repeat spreaders among them, see
+        `content_groups`) and every forward of them spread the fake outlet; a warning quoting it does not.
         """
+        if is_lookalike_cluster(self.c, cluster):
+            return [(pk, pk not in self.c.quotes and (is_forward(m := self.c.msgs[pk])
+                                                      or self.campaign_account(m.account, set())))
+                    for pk in cluster.members]
         if is_key_cluster(cluster):
             owned = _owner(self.c, cluster) is not None
             return [(pk, owned and self.c.msgs[pk].account in self.c.group_of) for pk in cluster.members]
@@ -220,17 +244,67 @@ class _Measure:
         flooders = set().union(*(self.flooders.get(cid, set()) for cid in cluster_ids))
         floods = len(flooders & accounts) / max(1, len(accounts))
         fresh = sum(1 for a in accounts if self.is_fresh(a)) / max(1, len(accounts))
+        calls = [m for m in msgs if m.pk in self.c.gathering]
         harm = scoring.Harm(
-            third_party_phones=min(1.0, 4 * sum(1 for pk in pks if any(p.e164 in self.third_party
-                                                                       for p in self.c.phones.get(pk, ()))) / n),
-            payment=min(1.0, 4 * sum(1 for pk in pks if pk in self.c.pays) / n),
+            third_party_phones=min(1.0, 4 * sum(1 for pk in pks if pk not in self.advert_pks and any(
+                p.e164 in self.third_party for p in self.c.phones.get(pk, ()))) / n),
+            payment=min(1.0, 4 * sum(1 for pk in pks if pk in self.c.pays and pk not in self.advert_pks) / n),
             impersonation=min(1.0, 4 * sum(1 for pk in pks if any(d in self.c.lookalikes
                                                                   for d in self.c.domains.get(pk, ()))) / n),
-            gathering=min(1.0, 2 * sum(1 for pk in pks if pk in self.c.gathering) / n),
+            gathering=min(1.0, 2 * len(calls) / n) if len(persona_voices(calls)) >= scoring.PERSONA_VOICES else 0.0,
+            sock_puppets=min(1.0, 4 * len(self.sock_puppet_pks(set(pks), cluster_ids)) / n),
         )
         chats, peak = busiest_hour(msgs)
         return scoring.ScoreParts(coordination=coordinated, speed=scoring.speed_part(chats, peak, n, self.span_hours),
                                   fresh=fresh, floods=floods, harm=harm)
+
+
+    def sock_puppet_pks(self, pks: set[int], cluster_ids: Iterable[int]) -> set[int]:
+        """Messages among `pks` presenting one text or media file as their own words (not forwards), in
+        content clusters where at least `scoring.PERSONA_VOICES` distinct accounts that are not channels did
+        so, `SOCK_CAMPAIGN_VOICES` of them campaign accounts; adverts excluded (see `fakewatch.detect.scoring`)."""
+        found: set[int] = set()
+        for cid in cluster_ids:
+            cluster = self.c.clusters[cid]
+            if cluster.kind not in PERSONA_KINDS or cid in self.c.adverts:
+                continue
+            flooders = self.flooders.get(cid, set())
+            held = [self.c.msgs[pk] for pk in cluster.members if pk in pks]
+            voices = persona_voices(held) - self.signed(held)
+            if (len(voices) >= scoring.PERSONA_VOICES
+                    and sum(self.campaign_account(a, flooders) for a in voices) >= SOCK_CAMPAIGN_VOICES):
+                found.update(m.pk for m in held if m.account in voices)
+        return found
+
+
+    def signed(self, msgs: Sequence[Msg]) -> set[str]:
+        """Posters who sign their copies with a phone number no other poster of them gives: sellers each with
+        their own contact, independent people, not one author's voices."""
+        numbers: dict[str, set[str]] = defaultdict(set)
+        for m in msgs:
+            for p in self.c.phones.get(m.pk, ()):
+                numbers[m.account or ""].add(p.e164)
+        givers = Counter(n for ns in numbers.values() for n in ns)
+        return {a for a, ns in numbers.items() if ns and all(givers[n] == 1 for n in ns)}
+
+
+def is_forward(m: Msg) -> bool:
+    return bool(m.forwarded_from or m.forwarded_from_id)
+
+
+def is_channel(account: str | None) -> bool:
+    """Channels post under their outlet's own name: re-posting between them is syndication, not a disguise."""
+    return bool(account) and account.startswith(_CHANNEL_PREFIXES)
+
+
+def persona_voices(msgs: Iterable[Msg]) -> set[str]:
+    """The distinct accounts that are not channels among the posters of `msgs` as their own (not forwards)."""
+    return {m.account for m in msgs if m.account and not is_forward(m) and not is_channel(m.account)}
+
+
+def is_lookalike_cluster(corpus: Corpus, cluster: Cluster) -> bool:
+    """Messages sharing a link to a look-alike of a real outlet: the fake outlet's spread, not a mere key."""
+    return cluster.kind == "domain" and cluster.key in corpus.lookalikes
 
 
 def busiest_hour(msgs: Sequence[Msg]) -> tuple[int, int]:
@@ -297,20 +371,30 @@ def content_words(text: str) -> set[str]:
 
 def assemble(corpus: Corpus) -> list[Draft]:
     """Campaign drafts, best first: join suspicious clusters on shared keys, place each message, score each whole."""
+    grouped = content_groups(corpus)
+    corpus = replace(corpus, group_of={**corpus.group_of, **{a: g for a, (g, _) in grouped.items()}},
+                     content_grouped={a: why for a, (_, why) in grouped.items()})
     measure = _Measure(corpus)
     suspicious: dict[int, scoring.ScoreParts] = {}
+    lookalike: list[int] = []
     for cid, cl in corpus.clusters.items():
+        if is_lookalike_cluster(corpus, cl):
+            if sum(counts for _, counts in measure.campaign_members(cl)) >= MIN_PARTICIPATION:
+                lookalike.append(cid)  # a fake outlet's articles, spread repeatedly: suspicious by themselves
+            continue
         parts = measure.parts(cl.members, [cid])
         if is_key_cluster(cl) and parts.coordination < GROUP_SHARE:
             continue  # messages merely sharing a domain or a number, mostly posted by ordinary members
         if scoring.score(parts) >= scoring.CANDIDATE_THRESHOLD and scoring.spread(parts) >= INAUTHENTIC_MIN:
             suspicious[cid] = parts
-    union = _Union({cid: _owner(corpus, corpus.clusters[cid]) for cid in suspicious})
+    union = _Union({cid: _owner(corpus, corpus.clusters[cid]) for cid in [*suspicious, *lookalike]})
     for _key, cids in sorted(_shared_keys(corpus, measure, suspicious).items(), key=lambda kv: _KEY_ORDER[kv[0][0]]):
         ordered = sorted(cids)
         for other in ordered[1:]:
             union.join(ordered[0], other)
     _join_narratives(corpus, suspicious, union)
+    _join_lookalikes(corpus, suspicious, lookalike, union)
+    suspicious.update({cid: measure.parts(corpus.clusters[cid].members, [cid]) for cid in lookalike})
     components: dict[int, list[int]] = defaultdict(list)
     for cid in suspicious:
         components[union.find(cid)].append(cid)
@@ -321,12 +405,68 @@ def assemble(corpus: Corpus) -> list[Draft]:
         if not pks:
             continue
         parts = measure.parts(pks, cids)
-        draft = Draft(clusters=sorted(cids), pks=pks, score=scoring.score(parts), parts=parts)
-        if draft.score >= scoring.CANDIDATE_THRESHOLD:
+        draft = Draft(clusters=sorted(cids), pks=pks, score=scoring.score(parts), parts=parts,
+                      cls=scoring.classify(parts))
+        if draft.cls != "none":
             describe(corpus, measure, draft)
             drafts.append(draft)
     drafts.sort(key=lambda d: (-d.score, d.first_seen or datetime.min))
     return drafts
+
+
+def content_groups(corpus: Corpus) -> dict[str, tuple[int, str]]:
+    """Accounts acting together by what they post, where the detect stage's timing could not see it:
+    account -> (coordination group, why), for accounts in no group yet.
+
+    - accounts that each posted links to one look-alike domain `MIN_PARTICIPATION` times or more as their
+      own posts, two accounts or more: a fake outlet's repeat spreaders, however old the accounts are
+      and however varied their captions;
+    - `scoring.PERSONA_VOICES` or more accounts posting one first-person testimony as their own
+      (`fakewatch.enrich.testimony`): one author speaking through them, however spread out in time.
+
+    They join the detect group most of them are already in, else a new one.
+    """
+    found: list[tuple[set[str], str]] = []
+    per_domain: dict[str, Counter[str]] = defaultdict(Counter)
+    for pk, domains in corpus.domains.items():
+        m = corpus.msgs.get(pk)
+        if m and m.account and not is_forward(m) and pk not in corpus.quotes:
+            for d in set(domains) & corpus.lookalikes.keys():
+                per_domain[d][m.account] += 1
+    for domain, counts in sorted(per_domain.items()):
+        spreaders = {a for a, n in counts.items() if n >= MIN_PARTICIPATION}
+        if len(spreaders) >= 2:
+            found.append((spreaders, f"each posted links to the look-alike {domain} {MIN_PARTICIPATION} times or more"))
+    for cid in sorted(corpus.testimonies):
+        voices = persona_voices(corpus.msgs[pk] for pk in corpus.clusters[cid].members if pk not in corpus.quotes)
+        if len(voices) >= scoring.PERSONA_VOICES:
+            found.append((voices, f"posted one first-person testimony as their own ({len(voices)} accounts)"))
+    out: dict[str, tuple[int, str]] = {}
+    fresh = max(corpus.group_of.values(), default=0) + 1
+    for accounts, why in found:
+        known = Counter(corpus.group_of.get(a, out.get(a, (None,))[0]) for a in accounts)
+        known.pop(None, None)
+        group = known.most_common(1)[0][0] if known else fresh
+        fresh += not known
+        out.update({a: (group, why) for a in sorted(accounts) if a not in corpus.group_of and a not in out})
+    return out
+
+
+def _join_lookalikes(corpus: Corpus, suspicious: dict[int, scoring.ScoreParts], lookalike: Sequence[int],
+                     union: _Union) -> None:
+    """Put each look-alike domain's messages with the component that already holds most of them, so a fake
+    outlet spread by one network is its campaign, and a link that another network dropped once does not pull
+    the outlet's spread into that network's campaign."""
+    held: dict[int, Counter[int]] = defaultdict(Counter)
+    for cid in suspicious:
+        for pk in corpus.clusters[cid].members:
+            held[pk][union.find(cid)] += 1
+    for cid in lookalike:
+        votes: Counter[int] = Counter()
+        for pk in corpus.clusters[cid].members:
+            votes.update(held.get(pk, Counter()).keys())
+        if votes:
+            union.join(votes.most_common(1)[0][0], cid)
 
 
 _KEY_ORDER = {"group": 0, "message": 1, "phone": 2, "domain": 3, "origin": 4}
@@ -422,22 +562,31 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 def rank_seeders(corpus: Corpus, cluster_ids: Sequence[int], msgs: Sequence[Msg], coordinated: set[str]) -> list[str]:
     """Accounts most likely to have seeded the campaign, best first.
 
-    The campaign's own accounts (`coordinated`) come first, in the order they first posted its
-    content: the seeder is who put it out before the network amplified it. Other posters follow,
-    ranked by the detect stage's per-cluster seeder ranks weighted by cluster size, then by time.
+    The first poster of the campaign's content, across all its clusters, comes first: the seeder
+    is who put it out before anyone passed it on. A forward names its source, and the source
+    posted before the forward, so a forward's origin counts as posting at the forward's time
+    (and before the forwarder). Accounts that first posted within `SEEDER_TIE` of each other are
+    told apart by evidence: the campaign's own accounts (`coordinated`) before others, then the
+    detect stage's per-cluster seeder ranks weighted by cluster size.
     """
-    first: dict[str, datetime] = {}
+    first: dict[str, tuple[datetime, int]] = {}
     for m in sorted(msgs, key=lambda m: m.sent_at):
+        if m.forwarded_from_id:  # the source's account id, as the export gives it
+            first.setdefault(m.forwarded_from_id, (m.sent_at, 0))
         if m.account:
-            first.setdefault(m.account, m.sent_at)
+            first.setdefault(m.account, (m.sent_at, 1))
     points: Counter[str] = Counter()
     for cid in cluster_ids:
         size = len(corpus.clusters[cid].members)
         for account, rank in corpus.seeders.get(cid, ()):
             points[account] += size / max(1, rank)
-    own = sorted((a for a in first if a in coordinated), key=lambda a: first[a])
-    others = sorted((a for a in first if a not in coordinated), key=lambda a: (-points[a], first[a]))
-    return (own + others)[:SEEDERS_KEPT]
+    start = min((t for t, _ in first.values()), default=None)
+
+    def key(account: str) -> tuple[int, int, int, float, datetime]:
+        at, order = first[account]
+        return ((at - start) // SEEDER_TIE, order, account not in coordinated, -points[account], at)
+
+    return sorted(first, key=key)[:SEEDERS_KEPT]
 
 
 def describe(corpus: Corpus, measure: _Measure, draft: Draft) -> None:
@@ -513,8 +662,39 @@ def describe(corpus: Corpus, measure: _Measure, draft: Draft) -> None:
         "waves": [{**w, "start": iso(w["start"]), "end": iso(w["end"])} for w in waves],
         "clusters": [{"id": c.id, "kind": c.kind, "key": c.key, "size": len(c.members)} for c in clusters],
         "account_messages": dict(account_msgs),
+        **label(corpus, measure, draft, msgs),
     }
     draft.evidence = _evidence(corpus, measure, draft, msgs, seeders, third, fake, floods, clusters)
+
+
+def label(corpus: Corpus, measure: _Measure, draft: Draft, msgs: Sequence[Msg]) -> dict[str, Any]:
+    """What kind of group this is, in words: a campaign's kind, severity and harm signals, or, for coordinated
+    activity, what was coordinated and why it is not called a campaign."""
+    present = draft.parts.harm.present()
+    if draft.cls != "activity":
+        kind, severity = scoring.KINDS[present[0]] if present else ("other", "low")
+        return {"kind": kind, "severity": severity, "harm_signals": present}
+    chats = len({m.chat for m in msgs})
+    posters = Counter(m.account for m in msgs if m.account)
+    top, top_n = posters.most_common(1)[0] if posters else ("an account", 0)
+    adverts = sum(1 for m in msgs if m.pk in measure.advert_pks)
+    if adverts >= ACTIVITY_SHARE * len(msgs):
+        kind, what = "spam", f"the same advert posted {len(msgs)} times by {len(posters)} accounts into {chats} chats"
+        why = "advertising repeated by its sellers: no doxxed numbers, payment offers, look-alike links or calls to gather"
+    elif top_n >= ACTIVITY_SHARE * len(msgs):
+        kind, what = "cross_posting", f"{top} posted its own notices into {chats} chats ({top_n} of {len(msgs)} messages)"
+        why = "an account's own notices, or an office re-posting another's under its name, with no harm signal"
+    elif all(is_channel(a) for a in posters):
+        kind, what = "syndication", f"{len(posters)} channels posted the same items into {chats} chats"
+        why = "channels re-posting under their own names, with no harm signal"
+    elif len(persona_voices(msgs)) < scoring.PERSONA_VOICES:
+        kind, what = "cross_posting", f"{len(posters)} accounts posted the same notices into {chats} chats"
+        why = "accounts' own notices, or an office re-posting another's under its name, with no harm signal"
+    else:
+        kind, what = "copy_paste", f"{len(posters)} accounts posted the same content into {chats} chats"
+        why = ("coordinated posting with no harm or deception signal: no doxxed numbers, payment offers, "
+               "look-alike links, calls to gather or sock-puppet voices")
+    return {"kind": kind, "what": what, "why_not_campaign": why, "harm_signals": []}
 
 
 def fold_surnames(rows: list[tuple[int, tuple[str, str, bool]]]) -> list[tuple[int, tuple[str, str, bool]]]:
@@ -582,6 +762,13 @@ def _evidence(corpus: Corpus, measure: _Measure, draft: Draft, msgs: list[Msg], 
                               signals.sample(pk for pk in corpus.clusters[f["cluster_id"]].members
                                               if corpus.msgs[pk].account == f["account_id"]),
                               {"account": f["account_id"], "chats": f["chats"]}))
+    by_content: dict[str, list[str]] = defaultdict(list)
+    for a in draft.data["accounts"]:
+        if a in corpus.content_grouped:
+            by_content[corpus.content_grouped[a]].append(a)
+    for why, accounts in sorted(by_content.items()):
+        found.append(Evidence("content_coordination", f"{len(accounts)} accounts {why}.", signals.sample(
+            pk for pk in draft.pks if corpus.msgs[pk].account in set(accounts)), {"accounts": sorted(accounts)}))
     groups: dict[str, list[str]] = defaultdict(list)
     for a in draft.data["coordinated_accounts"]:
         groups[str(corpus.group_of.get(a, "of repeat posters"))].append(a)
@@ -637,6 +824,8 @@ def load(engine: Engine, *, min_size: int = 2) -> Corpus:
         for start in range(0, len(reps), 900):
             texts.update(conn.execute(select(m.c.id, m.c.text).where(m.c.id.in_(reps[start:start + 900]))).all())
         corpus = Corpus(clusters=clusters, msgs=msgs, texts=texts, quotes=quotes)
+        corpus.testimonies = {cid for cid, c in clusters.items()
+                              if c.kind == "text" and is_testimony(texts.get(c.representative_pk or -1, ""))}
         corpus.group_of = dict(conn.execute(select(detect.coord_groups.c.account_id, detect.coord_groups.c.group_id)).all())
         for r in conn.execute(select(detect.seeders.c.cluster_id, detect.seeders.c.account_id, detect.seeders.c.rank)):
             corpus.seeders.setdefault(r.cluster_id, []).append((r.account_id, r.rank))
@@ -668,6 +857,8 @@ def load(engine: Engine, *, min_size: int = 2) -> Corpus:
                 corpus.pays.add(pk)
             if gathering:
                 corpus.gathering.add(pk)
+        corpus.adverts = {cid for cid, c in clusters.items() if c.kind in CONTENT_KINDS and is_advert(
+            texts.get(c.representative_pk or -1, ""), priced=c.representative_pk in corpus.money)}
         corpus.videos = set(conn.execute(select(core.media.c.message_pk).where(
             core.media.c.kind.in_(VIDEO_KINDS), core.media.c.message_pk.in_(member_pks))).scalars())
         if has_table(engine, "lookalikes"):
@@ -714,16 +905,17 @@ def _match_outlets(engine: Engine, corpus: Corpus, hosts: dict[str, str]) -> Non
 
 
 def store(engine: Engine, drafts: Sequence[Draft]) -> None:
-    """Replace the stored campaigns with `drafts` (codes C1.. for reported, K1.. for candidates)."""
+    """Replace the stored campaigns with `drafts` (codes C1.. for reported, A1.. for coordinated activity,
+    K1.. for candidates)."""
     from fakewatch.store.tables import campaigns as t
 
     with engine.begin() as conn:
         for table in (t.campaign_evidence, t.campaign_accounts, t.campaign_messages, t.campaign_clusters, t.campaigns):
             conn.execute(delete(table))
-        counters = {True: 0, False: 0}
+        counters: Counter[str] = Counter()
         for d in drafts:
-            counters[d.reported] += 1
-            code = f"{'C' if d.reported else 'K'}{counters[d.reported]}"
+            counters[d.cls] += 1
+            code = f"{CODE_PREFIXES[d.cls]}{counters[d.cls]}"
             cid = conn.execute(insert(t.campaigns).values(
                 code=code, title=d.title, score=d.score, reported=d.reported, first_seen=d.first_seen,
                 last_seen=d.last_seen, data=d.data)).inserted_primary_key[0]
@@ -753,5 +945,6 @@ def run(engine: Engine, *, progress: Progress | None = None) -> CampaignReport:
     store(engine, drafts)
     if progress:
         progress("campaigns", 3, 3)
-    reported = sum(d.reported for d in drafts)
-    return CampaignReport(campaigns=reported, candidates=len(drafts) - reported, clusters_considered=len(corpus.clusters))
+    kinds = Counter(d.cls for d in drafts)
+    return CampaignReport(campaigns=kinds["campaign"], candidates=kinds["candidate"],
+                          clusters_considered=len(corpus.clusters), activity=kinds["activity"])

@@ -241,6 +241,20 @@ def expected_co_posts(objects: np.ndarray, accounts: np.ndarray, messages: np.nd
     return shared * min(1.0, 2 * window / max(period, window))
 
 
+def beyond_chance(observed: np.ndarray, expected: np.ndarray, max_chance: float) -> np.ndarray:
+    """Which pairs met too often to be chance: Poisson P(>= observed | expected), Bonferroni over the pairs tested.
+
+    Every pair handed in is one test, so the family-wise chance that any kept
+    pair is a coincidence stays under ``max_chance``. Co-share edges
+    (:func:`coordinate`) and co-activity pairs (:mod:`.coactivity`) both use it.
+    """
+    from scipy.stats import poisson
+
+    if not len(observed):
+        return np.zeros(0, dtype=bool)
+    return poisson.sf(np.asarray(observed) - 1, expected) <= max_chance / len(observed)
+
+
 def coordinate(objects: np.ndarray, accounts: np.ndarray, messages: np.ndarray, times: np.ndarray, *,
                window: float, min_repetition: int = 2, max_chance: float | None = 0.01) -> Edges:
     """Edges between accounts that co-post within ``window`` seconds at least ``min_repetition`` times.
@@ -284,12 +298,10 @@ def coordinate(objects: np.ndarray, accounts: np.ndarray, messages: np.ndarray, 
     weight = np.minimum(n_a, n_b)
     keep = weight >= min_repetition
     if max_chance is not None and keep.any():
-        from scipy.stats import poisson
-
         cand = np.flatnonzero(keep)
         expected = expected_co_posts(objects, accounts, messages, keys[cand] // n_acc, keys[cand] % n_acc,
                                      window=window, period=float(times.max() - times.min()))
-        keep[cand] = poisson.sf(weight[cand] - 1, expected) <= max_chance / len(cand)
+        keep[cand] = beyond_chance(weight[cand], expected, max_chance)
     first = np.full(len(keys), np.iinfo(np.int64).max)
     np.minimum.at(first, inv, t0)
     last = np.full(len(keys), np.iinfo(np.int64).min)
@@ -301,6 +313,26 @@ def coordinate(objects: np.ndarray, accounts: np.ndarray, messages: np.ndarray, 
     per_edge = np.split(edge_obj % n_obj, split[1:]) if keep.any() else []
     return Edges(a=keys[keep] // n_acc, b=keys[keep] % n_acc, weight=weight[keep], first=first[keep],
                  last=last[keep], objects=per_edge)
+
+
+def union(*parts: Edges) -> Edges:
+    """One edge per account pair over several edge sets (co-shares, co-activity): weights add, objects join."""
+    parts = tuple(p for p in parts if len(p))
+    if len(parts) <= 1:
+        return parts[0] if parts else Edges(*(np.empty(0, np.int64) for _ in range(5)), objects=[])
+    a, b = np.concatenate([p.a for p in parts]), np.concatenate([p.b for p in parts])
+    span = int(max(a.max(), b.max())) + 1
+    keys, inv = np.unique(a * span + b, return_inverse=True)
+    weight = np.bincount(inv, weights=np.concatenate([p.weight for p in parts])).astype(np.int64)
+    first = np.full(len(keys), np.iinfo(np.int64).max)
+    np.minimum.at(first, inv, np.concatenate([p.first for p in parts]))
+    last = np.full(len(keys), np.iinfo(np.int64).min)
+    np.maximum.at(last, inv, np.concatenate([p.last for p in parts]))
+    objects: list[list[np.ndarray]] = [[] for _ in keys]
+    for k, objs in zip(inv.tolist(), (o for p in parts for o in p.objects)):
+        objects[k].append(objs)
+    return Edges(a=keys // span, b=keys % span, weight=weight, first=first, last=last,
+                 objects=[np.unique(np.concatenate(o)) for o in objects])
 
 
 def communities(n_accounts: int, edges: Edges, *, resolution: float = 1.0, seed: int = 0) -> np.ndarray:

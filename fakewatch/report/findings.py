@@ -1,7 +1,10 @@
 """findings.json: the machine-readable result every other output is a view of (contract in DESIGN.md).
 
-Campaigns at or above the report threshold go under `campaigns`; weaker ones under
-`candidates`, in the same shape. Phone numbers stay E.164 here even when the
+Campaigns (coordinated spread with a harm or deception signal, at or above the report
+threshold) go under `campaigns`; coordinated spread without any harm signal under
+`coordinated_activity`, labelled with what was coordinated and why it is not called a
+campaign; weaker ones under `candidates`, all in the same shape (see
+`fakewatch.detect.scoring` for the rule). Phone numbers stay E.164 here even when the
 published report masks them: this file is the evidence record for analysts and tools.
 """
 
@@ -16,6 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from fakewatch import GENERATOR
+from fakewatch.detect.campaigns import CODE_PREFIXES
 from fakewatch.model import iso
 from fakewatch.report.media import campaign_media
 from fakewatch.store.aliases import aliases
@@ -87,7 +91,8 @@ def build(engine: Engine) -> dict[str, Any]:
         "generator": GENERATOR,
         "inputs": [{"path": path, "sha256": sha, "messages": n} for path, sha, n in files],
         "campaigns": [campaign(r) for r in rows if r.reported],
-        "candidates": [campaign(r) for r in rows if not r.reported],
+        "coordinated_activity": [campaign(r) for r in rows if r.code.startswith(CODE_PREFIXES["activity"])],
+        "candidates": [campaign(r) for r in rows if r.code.startswith(CODE_PREFIXES["candidate"])],
         "account_aliases": linked,  # one sender under two names in members' exports, with the messages that show it
     }
 

@@ -1,4 +1,4 @@
-"""Tables written by detect: content clusters, coordinated accounts, floods, seeders and waves.
+"""Tables written by detect: content clusters, coordinated and co-active accounts, floods, seeders and waves.
 
 Every row is rebuilt by each `fakewatch detect` run (detection is a pure function
 of the store and the parameters), so nothing here is edited by hand.
@@ -49,6 +49,20 @@ coord_groups = Table(
     Column("degree", Float, nullable=False),  # weighted degree in the coordination graph, scaled to [0, 1]
 )
 
+coactivity_pairs = Table(
+    "coactivity_pairs",
+    metadata,
+    Column("account_a", String(255), primary_key=True),  # account_a < account_b
+    Column("account_b", String(255), primary_key=True),
+    Column("occasions", Integer, nullable=False),  # co-active occasions spanning several chats
+    Column("expected", Float, nullable=False),  # co-posts expected by chance from the pair's own activity
+    Column("window_s", Integer, nullable=False),  # seconds within which their posts in one chat were co-active
+    Column("message_pks", JSON, nullable=False),  # both accounts' messages in those occasions
+    Column("chats", JSON, nullable=False),  # "platform:chat_id" of those occasions
+    Column("first_seen", DateTime, nullable=False),
+    Column("last_seen", DateTime, nullable=False),
+)
+
 floods = Table(
     "floods",
     metadata,
@@ -84,3 +98,4 @@ waves = Table(
 
 Index("ix_cluster_members_message_pk", cluster_members.c.message_pk)
 Index("ix_coord_edges_account_b", coord_edges.c.account_b)
+Index("ix_coactivity_pairs_account_b", coactivity_pairs.c.account_b)
