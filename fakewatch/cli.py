@@ -152,11 +152,12 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
         print_json(data)
         return
     table = Table(title="fakewatch store")
-    for col in ("platform", "messages", "chats", "accounts"):
+    columns = ("messages", "content_messages", "chats", "accounts")
+    for col in ("platform", "messages", "content (no system lines)", "chats", "accounts"):
         table.add_column(col, justify="right" if col != "platform" else "left")
     for platform, row in sorted(data["platforms"].items()):
-        table.add_row(escape(platform), *(f"{row.get(k, 0):,}" for k in ("messages", "chats", "accounts")))
-    table.add_row("[b]all[/]", f"{data['messages']:,}", f"{data['chats']:,}", f"{data['accounts']:,}")
+        table.add_row(escape(platform), *(f"{row.get(k, 0):,}" for k in columns))
+    table.add_row("[b]all[/]", *(f"{data[k]:,}" for k in columns))
     print_table(table)
     if data["days"]:
         days = Table(title="messages per day")
@@ -452,12 +453,16 @@ def accounts(
     db: DbOption = None,
     as_json: JsonOption = False,
     coordinated: Annotated[bool, typer.Option("--coordinated", help="Only accounts in coordinated groups")] = False,
+    aliases: Annotated[bool, typer.Option("--aliases", help="Accounts seen under two names, with the evidence")] = False,
 ) -> None:
-    """Accounts in coordinated groups (`--coordinated`): partners, co-posts, clusters and floods."""
+    """Accounts in coordinated groups (`--coordinated`), or seen under two names (`--aliases`)."""
     from fakewatch.detect.query import coordinated_accounts
 
+    if aliases:
+        _aliases(db, as_json)
+        return
     if not coordinated:
-        err.print("only `fakewatch accounts --coordinated` is available; see `fakewatch stats` for counts")
+        err.print("only `fakewatch accounts --coordinated` or `--aliases` is available; see `fakewatch stats` for counts")
         raise typer.Exit(2)
     rows = coordinated_accounts(engine_for(db))
     if as_json:
@@ -470,6 +475,24 @@ def accounts(
         table.add_row(str(r["group"]), escape(r["account_id"]), f"{r['degree']:.2f}", str(len(r["partners"])),
                       f"{r['co_posts']:,}", str(len(r["clusters"])), str(r["floods"]), (r["first_seen"] or "")[:16])
     print_table(table)
+
+
+def _aliases(db: str | None, as_json: bool) -> None:
+    from fakewatch.store.aliases import aliases as linked
+
+    with engine_for(db).connect() as conn:
+        rows = linked(conn)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title=f"accounts under two names ({len(rows):,})")
+    for col in ("account", "also seen as", "evidence", "chats"):
+        table.add_column(col, justify="right" if col == "evidence" else "left", no_wrap=col != "chats")
+    for r in rows:
+        chats = sorted({f"{m['platform']}:{m['chat_id']}" for m in r["messages"]})
+        table.add_row(escape(r["account"]), escape(r["alias"]), f"{len(r['messages']):,} messages",
+                      escape(", ".join(chats)))
+    console.print(table)
 
 
 user_app = typer.Typer(help="Web UI accounts.", no_args_is_help=True)

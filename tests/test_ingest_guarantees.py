@@ -268,6 +268,7 @@ def test_stats_per_platform_and_day(fresh_db):
 
     ingest(fresh_db, [FIXTURES / "whatsapp" / "WhatsApp Chat with March Group.txt", FIXTURES / "telegram" / "full"])
     data = stats(fresh_db)
-    assert data["messages"] == 4 + 7 and data["platforms"]["whatsapp"] == {"messages": 4, "chats": 1, "accounts": 1}
+    assert data["messages"] == 4 + 7 and data["platforms"]["whatsapp"] == {"messages": 4, "content_messages": 4,
+                                                                         "chats": 1, "accounts": 1}
     assert data["days"]["2025-04-18"] == 3 + 5 and data["days"]["2025-04-13"] == 1  # + the unsupported one
     assert sum(data["days"].values()) == data["messages"]

@@ -41,7 +41,8 @@ def test_whatsapp_multiline_bodies_round_trip(tmp_path, bodies, ios):
         lines.append(head + "\n".join(body))
     path = tmp_path / "WhatsApp Chat with P.txt"
     path.write_text(("\r\n" if ios else "\n").join(lines) + "\n", encoding="utf-8", newline="")
-    got = list(whatsapp.read(ReadContext(path=path, root=tmp_path, options={"date_order": "dmy"})))[1:]
+    got = [r for r in whatsapp.read(ReadContext(path=path, root=tmp_path, options={"date_order": "dmy"}))
+           if isinstance(r, Message)]
     expected = ["\n".join(body) for body in bodies]
     assert [m.text for m in got if m.kind == "message"] == [t for t in expected
                                                              if whatsapp_locales.deletion(t) is None]

@@ -88,15 +88,18 @@ class _Truth:
         self.total = 0
         self.seen: set[tuple[str, str]] = set()
 
-    def record(self, chat: ChatSpec, posts: list[Post]) -> list[Post]:
+    def record(self, chat: ChatSpec, posts: list[Post], ids: list[str] | None = None) -> list[Post]:
+        """Note the tagged ones of `posts`, identified by `ids` (WhatsApp: as the writer derived them)
+        or else by their Telegram ids."""
         if (chat.platform, chat.native_id) in self.seen:
             return posts  # the chat also exported alone: same identities, counted once
         self.seen.add((chat.platform, chat.native_id))
         self.total += len(posts)
-        for post in posts:
+        for n, post in enumerate(posts):
             if post.tag is None:
                 continue
-            ident = {"platform": chat.platform, "chat_id": chat.native_id, "message_id": str(post.id)}
+            message_id = ids[n] if ids is not None else str(post.id)
+            ident = {"platform": chat.platform, "chat_id": chat.native_id, "message_id": message_id}
             if post.tag == "benign":
                 self.benign.append(ident)
             elif post.tag.startswith("legit:"):
@@ -166,7 +169,8 @@ def generate(out_dir: Path | str, *, seed: int = DEFAULT_SEED, messages: int | N
     wa = WhatsAppWriter(media)
     for chat in chats:
         if chat.platform == "whatsapp":
-            wa.write(out / "whatsapp" / f"{chat.name}.txt", chat, truth.record(chat, laid.posts(chat)))
+            posts = laid.posts(chat)
+            truth.record(chat, posts, wa.write(out / "whatsapp" / f"{chat.name}.txt", chat, posts))
     pages.write(out / "web", flavour.pages(laid))
     (out / TRUTH).write_text(json.dumps(truth.as_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return out

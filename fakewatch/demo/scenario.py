@@ -224,14 +224,15 @@ class Scenario:
         return chatter(self.seed, chat, count)
 
     def posts(self, chat: ChatSpec) -> list[Post]:
-        """All of a chat's messages in time order, ids assigned (Telegram ids with gaps; WhatsApp ordinals)."""
+        """All of a chat's messages in time order, ids assigned (Telegram ids with gaps; WhatsApp files derive
+        theirs from each message, see WhatsAppWriter.write)."""
         rng = Random(f"{self.seed}:ids:{chat.key}")
         items = list(self.chatter(chat, self.chatter_counts.get(chat.key, 0)))
         items += self.specials.get(chat.key, [])
         items.sort(key=lambda p: p.ts)
         if chat.platform == "whatsapp" and items:
             # WhatsApp files open with the encryption notice (stamped when the exporter joined, so later
-            # than what follows) and the group's creation; both count as entries for message ordinals.
+            # than what follows) and the group's creation.
             group = Account("whatsapp", chat.name, None)
             items[:0] = [Post(items[0].ts + 2 * 86400 + 3600, group, action="encrypted"),
                          Post(items[0].ts - 3600, group, action="create_group")]

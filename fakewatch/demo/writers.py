@@ -17,6 +17,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from fakewatch.sources.whatsapp_identity import MessageIds
+
 from .scenario import TZ, Account, ChatSpec, MediaSpec, Post, Span
 
 NOT_INCLUDED = "(File not included. Change data exporting settings to download.)"
@@ -307,12 +309,13 @@ class WhatsAppWriter:
             return f"{t.day:02d}.{t.month:02d}.{t.year}, {t.hour:02d}:{t.minute:02d} - "
         return f"[{t.month}/{t.day}/{t.year % 100:02d}, {t.hour:02d}:{t.minute:02d}:{t.second:02d}] "
 
-    def _body(self, chat: ChatSpec, post: Post, export_dir: Path) -> tuple[str, bool]:
-        """The entry's text after the time stamp, and whether iOS marks the line with U+200E."""
+    def _body(self, chat: ChatSpec, post: Post, export_dir: Path) -> tuple[str, bool, tuple[str, str, bool]]:
+        """The entry's text after the time stamp, whether iOS marks the line with U+200E, and the
+        (kind, text, has media) the reader takes from it, which its message id derives from."""
         ios = chat.layout == "ios_en"
         if post.action:
             line = _WA_SYSTEM[chat.layout][post.action].format(chat=chat.name, who=post.author.shown)
-            return (f"{chat.name}: \u200e{line}", True) if ios else (line, False)
+            return ((f"{chat.name}: \u200e{line}", True) if ios else (line, False)) + (("service", line, False),)
         sender = post.author.shown or post.author.native
         if post.media is not None:
             placed = self.sink.place(post.media, export_dir)
@@ -321,18 +324,25 @@ class WhatsAppWriter:
             else:
                 omitted = _WA_MEDIA[chat.layout]
                 media = "\u200e" + omitted[post.media.kind] if isinstance(omitted, dict) else omitted
-            text = media + ("\n" + post.text if post.text and placed else "")
-            return f"{sender}: {text}", ios
+            caption = post.text if post.text and placed else ""
+            text = media + ("\n" + caption if caption else "")
+            return f"{sender}: {text}", ios, ("message", caption, True)
         if post.deleted:
-            return f"{sender}: {_WA_DELETED[chat.layout]}", False
+            return f"{sender}: {_WA_DELETED[chat.layout]}", False, ("deleted", "", False)
         edited = _WA_EDITED[chat.layout] if post.edited else ""
-        return f"{sender}: {post.text}{edited}", False
+        return f"{sender}: {post.text}{edited}", False, ("message", post.text, False)
 
-    def write(self, path: Path, chat: ChatSpec, posts: Iterable[Post]) -> None:
+    def write(self, path: Path, chat: ChatSpec, posts: Iterable[Post]) -> list[str]:
+        """Write the chat; returns its messages' ids as the reader derives them when told the zone the
+        demo's phones wrote (`--tz Asia/Almaty`, as the demo is meant to be read)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         eol = "\r\n" if chat.layout == "ios_en" else "\n"
+        ids = MessageIds()
+        out_ids = []
         with path.open("w", encoding="utf-8", newline="") as out:
             for post in posts:
-                body, marked = self._body(chat, post, path.parent)
+                body, marked, seen = self._body(chat, post, path.parent)
                 line = ("\u200e" if marked else "") + self._stamp(chat.layout, post.ts) + body
                 out.write(line.replace("\n", eol) + eol)
+                out_ids.append(ids.assign(datetime.fromtimestamp(post.ts, timezone.utc), *seen))
+        return out_ids

@@ -22,6 +22,7 @@ from fakewatch import GENERATOR
 from fakewatch.detect.campaigns import CODE_PREFIXES
 from fakewatch.model import iso
 from fakewatch.report.media import campaign_media
+from fakewatch.store.aliases import aliases
 from fakewatch.store.tables.campaigns import campaign_evidence, campaign_messages, campaigns
 from fakewatch.store.tables.core import inputs, messages
 
@@ -54,6 +55,7 @@ def build(engine: Engine) -> dict[str, Any]:
         for ev in conn.execute(select(campaign_evidence).order_by(campaign_evidence.c.id)):
             evidence[ev.campaign_id].append(ev)
         files = conn.execute(select(inputs.c.path, inputs.c.sha256, inputs.c.messages).order_by(inputs.c.id)).all()
+        linked = aliases(conn)
     media = campaign_media(engine)
     ids = identities(engine, [pk for pks in members.values() for pk in pks]
                      + [pk for evs in evidence.values() for ev in evs for pk in ev.message_pks])
@@ -91,6 +93,7 @@ def build(engine: Engine) -> dict[str, Any]:
         "campaigns": [campaign(r) for r in rows if r.reported],
         "coordinated_activity": [campaign(r) for r in rows if r.code.startswith(CODE_PREFIXES["activity"])],
         "candidates": [campaign(r) for r in rows if r.code.startswith(CODE_PREFIXES["candidate"])],
+        "account_aliases": linked,  # one sender under two names in members' exports, with the messages that show it
     }
 
 

@@ -7,8 +7,10 @@ export_output_json.cpp.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -36,6 +38,12 @@ _MAX_NUMBER = 2**63  # sizes and dimensions beyond a 64-bit integer column are n
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _UNDATED = datetime(2000, 1, 1, tzinfo=timezone.utc)  # marker, replaced by the previous message's time
 _MIN_EPOCH, _MAX_EPOCH = int(MIN_TIME.timestamp()), int(MAX_TIME.timestamp())
+# Exports trimmed by their owners or by tools: what stands in for the ids they left out.
+DERIVED_CHAT = "derived-"  # + 16 hex digits of SHA-256 over the chat's type and name
+NAMED = "name:"  # telegram:name:<from> is the account of a sender with no from_id
+NOTE_CHAT_ID = "chats without `id`: their id was derived from their name and type (derived-…)"
+NOTE_MESSAGE_ID = "messages without `id`: their id was derived from their time and order in that second (t<unixtime>.<n>)"
+NOTE_FROM_ID = "senders without `from_id`/`actor_id`: the account is named by `from`/`actor` (telegram:name:…)"
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -180,17 +188,13 @@ def _message(msg: Any, chat: Chat, ctx: ReadContext, where: Callable[[int], str]
     if type(msg) is not dict:
         raise ctx.fail(where(index), f"expected a message object, got {type(msg).__name__}")
     mid = msg.get("id")
-    if isinstance(mid, bool) or not isinstance(mid, (int, str)):
+    if mid is not None and (isinstance(mid, bool) or not isinstance(mid, (int, str))):
         raise ctx.fail(f"{where(index)}.id", f"expected an integer id, got {mid!r:.60}")
     if "date_unixtime" in msg:
         sent_at = _epoch(msg["date_unixtime"], ctx, where, index, "date_unixtime")
     elif "date" in msg:
         ctx.note("date_unixtime missing: used the exporter's local `date` as if it were UTC")
-        try:
-            sent_at = datetime.fromisoformat(str(msg["date"])).replace(tzinfo=timezone.utc)
-        except ValueError:
-            raise ctx.fail(f"{where(index)}.date", f"not a date: {msg['date']!r:.60}") from None
-        check_range(sent_at, ctx, f"{where(index)}.date")
+        sent_at = _local(msg, "date", ctx, where, index)
     elif msg.get("type") == "unsupported":
         sent_at = _UNDATED
     else:
@@ -202,6 +206,9 @@ def _message(msg: Any, chat: Chat, ctx: ReadContext, where: Callable[[int], str]
         native, name = msg.get("from_id"), msg.get("from")
         if native is None and kind == "message" and chat.type in CHANNEL_TYPES:
             native, name = f"channel{chat.chat_id}", chat.name  # channel posts without from_id belong to the channel
+    if native is None and name is not None:
+        ctx.note(NOTE_FROM_ID)
+        native = f"{NAMED}{name}"
     if native is not None and type(native) is not str:
         if isinstance(native, bool) or not isinstance(native, int):
             raise ctx.fail(where(index), f"expected a string sender id, got {native!r:.60}")
@@ -209,13 +216,20 @@ def _message(msg: Any, chat: Chat, ctx: ReadContext, where: Callable[[int], str]
     if len(body) > MAX_TEXT or "\x00" in body:
         body = clip_text(body, ctx, where(index))
     edited = msg.get("edited_unixtime")
+    if edited:
+        edited_at = _epoch(edited, ctx, where, index, "edited_unixtime")
+    elif msg.get("edited"):  # exports before edited_unixtime was written: the local time only, as with `date`
+        ctx.note("edited_unixtime missing: used the exporter's local `edited` as if it were UTC")
+        edited_at = _local(msg, "edited", ctx, where, index)
+    else:
+        edited_at = None
     reply = msg.get("reply_to_message_id")
     fwd_id = msg.get("forwarded_from_id")
     forwarded = msg.get("forwarded_from")
     return Message(
         platform=NAME,
         chat_id=chat.chat_id,
-        message_id=str(mid),
+        message_id="" if mid is None else str(mid),  # "": derived by _messages, which knows the order
         sent_at=sent_at,
         account_id=f"telegram:{native}" if native is not None else None,
         account_name=None if name is None else str(name),
@@ -224,13 +238,22 @@ def _message(msg: Any, chat: Chat, ctx: ReadContext, where: Callable[[int], str]
         reply_to=None if reply is None or type(reply) is float else str(reply),  # floats: ids beyond 64 bits
         forwarded_from=None if forwarded is None else str(forwarded),
         forwarded_from_id=account_key(NAME, str(fwd_id)) if fwd_id else None,
-        edited_at=_epoch(edited, ctx, where, index, "edited_unixtime") if edited else None,
+        edited_at=edited_at,
         via_bot=_opt(msg.get("via_bot"), str),
         raw=msg,
         raw_json=text,
         entities=entities,
         media=_media(msg, ctx) if "photo" in msg or "file" in msg else [],
     )
+
+
+def _local(msg: dict[str, Any], key: str, ctx: ReadContext, where: Callable[[int], str], index: int) -> datetime:
+    """The exporter's local ISO time at `key`, read as UTC (the export says no zone)."""
+    try:
+        moment = datetime.fromisoformat(str(msg[key])).replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise ctx.fail(f"{where(index)}.{key}", f"not a date: {msg[key]!r:.60}") from None
+    return check_range(moment, ctx, f"{where(index)}.{key}")
 
 
 def read(ctx: ReadContext) -> Iterator[Record]:
@@ -293,6 +316,7 @@ def _messages(
 ) -> Iterator[Record]:
     index = -1
     last = MIN_TIME
+    undated_ids: Counter[tuple[str, int]] = Counter()  # (chat, second) -> messages without an id so far
     try:
         for index, (msg, text) in enumerate(items):
             if pending is not None:
@@ -304,6 +328,12 @@ def _messages(
                 message.sent_at = last
             else:
                 last = message.sent_at
+            if not message.message_id:
+                ctx.note(NOTE_MESSAGE_ID)
+                second = int(message.sent_at.timestamp())
+                n = undated_ids[(message.chat_id, second)]
+                undated_ids[(message.chat_id, second)] = n + 1
+                message.message_id = f"t{second}.{n}"
             yield message
     except (ijson.JSONError, UnicodeDecodeError) as exc:
         after = f"after {where(index)}" if index >= 0 else "before the first message"
@@ -363,7 +393,7 @@ class _Tracker(telegram_layout.Place):
                     self.fields, self.chat, self.index = {}, None, -1
                     self.group = prefix.split(".", 1)[0]
                     self.chat_index += 1
-                elif event[1] == "end_map" and self.chat is None and self.fields.get("id") is not None:
+                elif event[1] == "end_map" and self.chat is None and telegram_layout.named(self.fields):
                     self.waiting.append(_chat(self.fields, self.ctx, prefix))  # a chat with no messages
             elif prefix in _CHAT_FIELDS and event[1] in ("string", "number"):
                 self.fields[prefix.rsplit(".", 1)[-1]] = event[2]
@@ -373,11 +403,16 @@ class _Tracker(telegram_layout.Place):
 
 
 def _chat(fields: dict[str, Any], ctx: ReadContext, where: str) -> Chat:
+    """The chat of `fields` (its id, name and type as read); one trimmed of its id gets one derived from
+    its name and type, which every copy of the trimmed file shares."""
     cid = fields.get("id")
+    name, kind = fields.get("name"), fields.get("type")
     if cid is None:
-        raise ctx.fail(where, "chat has no id before its messages")
+        if name is None:
+            raise ctx.fail(where, "chat has neither an id nor a name before its messages")
+        ctx.note(NOTE_CHAT_ID)
+        cid = DERIVED_CHAT + hashlib.sha256(f"{kind}\n{name}".encode("utf-8")).hexdigest()[:16]
     if isinstance(cid, float):
         cid = int(cid)
-    name, kind = fields.get("name"), fields.get("type")
     return Chat(platform=NAME, chat_id=str(cid), name=None if name is None else str(name),
                 type=None if kind is None else str(kind))

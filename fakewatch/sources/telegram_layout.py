@@ -159,6 +159,11 @@ class _Cursor:
                 yield parsed, piece
 
 
+def named(fields: dict[str, Any]) -> bool:
+    """Whether a chat read without messages can still be told apart (by its id, else its name)."""
+    return fields.get("id") is not None or fields.get("name") is not None
+
+
 class Place:
     """Where a reader is in an export: the chat it reads, which list and message, and chats to announce.
 
@@ -253,7 +258,7 @@ class Walk(Place):
             value, _ = cursor.value()
             if key in ("id", "name", "type") and type(value) in (str, int, float):
                 self.fields[key] = value
-        if self.chat is None and self.fields.get("id") is not None:
+        if self.chat is None and named(self.fields):
             self.waiting.append(self.make_chat(self.fields, f"{self.group}.list[{self.chat_index}]"))  # no messages
 
     def _messages(self) -> Iterator[Item]:

@@ -12,9 +12,11 @@ media, deletions and edits become media, `kind="deleted"` and `raw["edited"]`,
 never text: identical placeholders from many accounts would look like copy-paste.
 
 Identity (DESIGN.md): chat = the chat name (`chat` option, else the file
-name), message_id = the 1-based ordinal of the entry in the file, system lines
-included. Accounts are the sender's E.164 number when the sender is shown as a
-phone number, else the display name.
+name), message_id = a digest of the message's minute, content and occurrence
+(whatsapp_identity.py), so that members' exports of one group agree. Accounts
+are the sender's E.164 number when the sender is shown as a phone number, else
+the display name; the messages no other entry repeats go, after the file, to
+store/aliases.py as Sightings, which link one sender's two names.
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 
 from fakewatch.model import Chat, Media, Message, account_key
+from fakewatch.store.aliases import store_sightings as store  # noqa: F401  (ingest's hook for Sightings)
 
 from .base import ReadContext, Record, clip_text, hash_media
+from .whatsapp_identity import MessageIds, Sightings
 from .whatsapp_layout import DateClues, Header, date_order, header, moment
 from .whatsapp_locales import (ATTACHED_WORDS, CHAT_FILE_PREFIXES, EDITED, MAX_PLACEHOLDER, deletion, omitted,
                                placeholder_locale, system, system_kind)
@@ -253,11 +257,12 @@ def _media(text: str) -> tuple[Media, str] | None:
     return None
 
 
-def _message(entry: _Entry, ordinal: int, chat: str, order: str, zone: tzinfo, ctx: ReadContext,
+def _message(entry: _Entry, chat: str, order: str, zone: tzinfo, ctx: ReadContext,
              group_names: set[str], kind: str | None) -> Message:
+    """The entry as a Message, its id not yet assigned (`read` does, in file order)."""
     position = f"line {entry.line}"
     sender, plain, system = _split(entry, chat, group_names, kind)
-    msg = Message(platform=NAME, chat_id=chat, message_id=str(ordinal),
+    msg = Message(platform=NAME, chat_id=chat, message_id="",
                   sent_at=moment(entry.head, order, zone, ctx, position),
                   raw={"line": entry.line, "text": entry.body})
     if system:
@@ -287,8 +292,9 @@ def _message(entry: _Entry, ordinal: int, chat: str, order: str, zone: tzinfo, c
     return msg
 
 
-def read(ctx: ReadContext) -> Iterator[Record]:
-    """The chat, then one Message per entry (system lines as kind "service", deleted ones as "deleted")."""
+def read(ctx: ReadContext) -> Iterator[Record | Sightings]:
+    """The chat, then one Message per entry (system lines as kind "service", deleted ones as "deleted"),
+    then the Sightings of the file's senders."""
     scan = _scan(ctx)
     order = date_order(ctx, scan.clues)
     zone = _zone(ctx)
@@ -296,11 +302,15 @@ def read(ctx: ReadContext) -> Iterator[Record]:
     yield Chat(platform=NAME, chat_id=chat, name=chat, type="whatsapp_chat")
     hour_zero, first_hour_zero = 0, 0  # lines with hour 0 on a 12-hour clock, and the first of them
     group_names = scan.group_names
+    ids = MessageIds()
     for ordinal, entry in enumerate(_entries(ctx), 1):
         if entry.head.hour_zero:
             hour_zero += 1
             first_hour_zero = first_hour_zero or entry.line
-        yield _message(entry, ordinal, chat, order, zone, ctx, group_names, scan.kinds[ordinal - 1])
+        msg = _message(entry, chat, order, zone, ctx, group_names, scan.kinds[ordinal - 1])
+        msg.message_id = ids.assign(msg.sent_at, msg.kind, msg.text, bool(msg.media), msg.account_id)
+        yield msg
     if hour_zero:
         ctx.note(f"{hour_zero} lines from line {first_hour_zero} on give hour 0 on a 12-hour clock "
                  "(as some locales write 12 a.m.): read as 00:xx")
+    yield Sightings(NAME, chat, ids.sightings())

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, and_, func, select
 
 from fakewatch.report.media import campaign_media
+from fakewatch.store.aliases import aliases
 from fakewatch.store.raw import raw_record
 from fakewatch.store.tables.campaigns import campaign_accounts, campaign_clusters, campaign_evidence, \
     campaign_messages, campaigns
@@ -182,7 +183,8 @@ def message_context(engine: Engine, pk: int, around: int = CONTEXT) -> dict:
 
 
 def account(engine: Engine, account_id: str, *, limit: int = 50, offset: int = 0) -> dict:
-    """An account: name, how much it posted where, the campaigns it is in, its messages newest first."""
+    """An account: name, its other names (aliases, with the messages that link them), how much it posted
+    where, the campaigns it is in, its messages newest first."""
     with engine.connect() as conn:
         row = conn.execute(select(accounts).where(accounts.c.id == account_id)).mappings().first()
         if row is None:
@@ -201,6 +203,8 @@ def account(engine: Engine, account_id: str, *, limit: int = 50, offset: int = 0
                                      .join(campaign_accounts, campaign_accounts.c.campaign_id == campaigns.c.id)
                                      .where(campaign_accounts.c.account_id == account_id)
                                      .order_by(campaigns.c.score.desc()))
+        out["aliases"] = [{"account_id": a["alias"] if a["account"] == account_id else a["account"],
+                           "evidence": a["messages"]} for a in aliases(conn, [account_id])]
         out["messages"] = _rows(conn, select(*message_columns()).select_from(message_join())
                                 .where(messages.c.account_id == account_id)
                                 .order_by(messages.c.sent_at.desc(), messages.c.id.desc()).limit(limit).offset(offset))

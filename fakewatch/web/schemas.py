@@ -80,6 +80,7 @@ class Account(Open):
     name: str | None
     chat_rows: list[dict[str, Any]]
     campaign_rows: list[dict[str, Any]]
+    aliases: list[dict[str, Any]] = []  # the same sender under another name: account_id, evidence identities
     messages: list[Message]
 
 

@@ -122,3 +122,23 @@ media = Table(
 )
 
 Index("ix_messages_chat_sent", messages.c.platform, messages.c.chat_id, messages.c.sent_at)
+
+# One account under two names: WhatsApp shows a sender as each exporter's phone names them (a contact
+# name in one member's export, the phone number in another's). Written by ingest (store/aliases.py).
+account_aliases = Table(
+    "account_aliases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", String(255), nullable=False, index=True),  # the name kept: E.164 where one is
+    Column("alias_id", String(255), nullable=False, index=True),  # the other name of the same sender
+    Column("input_id", Integer, ForeignKey("inputs.id"), nullable=False),  # the file that showed the link
+    UniqueConstraint("account_id", "alias_id", name="uq_account_aliases_pair"),
+)
+
+# The messages that link them: held under one name, read again under the other.
+alias_evidence = Table(
+    "alias_evidence",
+    metadata,
+    Column("alias_pk", Integer, ForeignKey("account_aliases.id"), primary_key=True),
+    Column("message_pk", Integer, ForeignKey("messages.id"), primary_key=True),
+)
