@@ -14,8 +14,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "whatsapp"
 def read(relative: str, **options) -> tuple[list[Message], list[str]]:
     path = FIXTURES / relative
     ctx = ReadContext(path=path, root=path.parent, shown=path, options=options)
-    _chat, *msgs = list(whatsapp.read(ctx))
-    return msgs, ctx.notes
+    _chat, *records = list(whatsapp.read(ctx))
+    return [r for r in records if isinstance(r, Message)], ctx.notes  # the Sightings come last
 
 
 def utc(*parts: int) -> datetime:

@@ -30,8 +30,8 @@ def export(locale: str) -> Path:
 
 def read(path: Path, **options) -> tuple[list[Message], list[str]]:
     ctx = ReadContext(path=path, root=path.parent, shown=path, options=options)
-    _chat, *msgs = list(whatsapp.read(ctx))
-    return msgs, ctx.notes
+    _chat, *records = list(whatsapp.read(ctx))
+    return [r for r in records if isinstance(r, Message)], ctx.notes  # the Sightings come last
 
 
 @pytest.mark.parametrize("locale", LOCALES)
