@@ -228,6 +228,7 @@ _ENTITY_COLUMNS = ("message_pk", "seq", "type", "text", "href")
 _MEDIA_COLUMNS = ("message_pk", "seq", "kind", "path", "stored_path", "mime", "size", "sha256", "file_absent",
                   "width", "height", "duration")
 _NO_RAW = (None, None)
+_CHUNK_END = b"E"  # sent after the parts of each chunk from the reader process
 _ID_CHUNK = 900  # keys per IN (...) query: under SQLite's default limit of 999 bound parameters
 
 
@@ -351,10 +352,12 @@ def _read_in_process(source_name: str, ctx: ReadContext, input_id: int, dialect_
 
 
 def _send(out: Connection, chunk: list[Any]) -> None:
-    """Send a chunk in order: runs of Prepared rows with marshal, anything else pickled.
+    """Send a chunk in order, and then its end: runs of Prepared rows with marshal, anything else pickled.
 
     marshal dumps rows of plain values five times and loads them half again as
-    fast as pickle; the parent's unpacking is on the critical path.
+    fast as pickle; the parent's unpacking is on the critical path. The end mark
+    lets the parent hand the chunk on whole: a chunk's raw block comes after its
+    rows, and a writer that flushed between the two lost the block (issue 21).
     """
     rows: list[Any] = []
     for record in chunk:
@@ -367,6 +370,7 @@ def _send(out: Connection, chunk: list[Any]) -> None:
         out.send_bytes(b"P" + pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
     if rows:
         out.send_bytes(b"M" + marshal.dumps(rows))
+    out.send_bytes(_CHUNK_END)
 
 
 def _from_process(source: ModuleType, ctx: ReadContext, input_id: int, dialect: Any) -> Iterator[list[Any]]:
@@ -391,12 +395,17 @@ def _from_process(source: ModuleType, ctx: ReadContext, input_id: int, dialect: 
     drain = threading.Thread(target=_drain, args=(receive, received, stop), name="fakewatch-drain", daemon=True)
     drain.start()
     try:
+        chunk: list[Any] = []
         while True:
             data = received.get()
             if data is None:
                 raise ReadError(ctx.shown or ctx.path, "reading", "the reader process ended unexpectedly")
+            if data == _CHUNK_END:
+                yield chunk
+                chunk = []
+                continue
             if data[:1] == b"M":
-                yield marshal.loads(memoryview(data)[1:])
+                chunk.extend(marshal.loads(memoryview(data)[1:]))
                 continue
             item = pickle.loads(memoryview(data)[1:])
             if isinstance(item, _Done):
@@ -405,7 +414,7 @@ def _from_process(source: ModuleType, ctx: ReadContext, input_id: int, dialect: 
                 return
             if isinstance(item, BaseException):
                 raise item
-            yield [item]
+            chunk.append(item)
     finally:
         stop.set()
         if child.is_alive():
@@ -509,6 +518,9 @@ class _Writer:
         if not new:
             return
         used = {p[1][_RAW_BLOCK] for p in new}  # a re-read export keeps the records of its new messages only
+        absent = used - blocks.keys() - {None}
+        if absent:  # a reader broke the chunk contract: refuse the file rather than store messages without evidence
+            raise ValueError(f"raw records of block(s) {sorted(absent)} did not reach the writer with their messages")
         kept = [{"input_id": self.input_id, "seq": seq, "data": data} for seq, data in blocks.items() if seq in used]
         if kept:
             self.conn.execute(raw_blocks.insert(), kept)
