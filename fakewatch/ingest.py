@@ -25,6 +25,7 @@ import orjson
 from sqlalchemy import Engine, LargeBinary, Text, and_, bindparam, cast, func, select
 
 from fakewatch import sources
+from fakewatch.archives import ArchiveLimits, Unpacker
 from fakewatch.model import Chat, Message
 from fakewatch.sources import ReadContext, ReadError
 from fakewatch.store import insert_ignore, raw
@@ -34,8 +35,6 @@ BATCH = 5000  # messages per INSERT
 CHUNK = 1000  # records a reader hands over at a time
 QUEUED_CHUNKS = 16  # chunks read from the reader process ahead of the writer (~10 MB)
 PARALLEL_MIN_BYTES = 4 * 1024**2  # files this large are read in a forked second process (tens of ms to start)
-MAX_ZIP_MEMBERS = 200_000
-MAX_ZIP_BYTES = 20 * 1024**3
 
 
 @dataclass
@@ -53,6 +52,7 @@ class FileResult:
 class IngestReport:
     files: list[FileResult] = field(default_factory=list)
     refused: list[ReadError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # of the run, not of one file: archive members left packed
 
     @property
     def added(self) -> int:
@@ -70,25 +70,8 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def safe_extract(archive: Path, dest: Path) -> None:
-    """Extract a zip, refusing members that would land outside `dest` (`../`, absolute paths, links)."""
-    with zipfile.ZipFile(archive) as zf:
-        infos = zf.infolist()
-        if len(infos) > MAX_ZIP_MEMBERS or sum(i.file_size for i in infos) > MAX_ZIP_BYTES:
-            raise ReadError(archive, "zip directory", "archive too large to unpack")
-        root = dest.resolve()
-        for info in infos:
-            name = info.filename
-            target = (root / name).resolve()
-            if name.startswith(("/", "\\")) or ".." in Path(name).parts or not target.is_relative_to(root):
-                raise ReadError(archive, f"member {name!r}", "path escapes the archive folder")
-            if (info.external_attr >> 16) & 0o170000 == 0o120000:
-                raise ReadError(archive, f"member {name!r}", "symbolic links are not unpacked")
-        zf.extractall(root)
-
-
-def expand(paths: Iterable[Path], workdir: Path) -> Iterator[tuple[Path, Path] | ReadError]:
-    """(file, display path) for every input under `paths`: folders walked, zips unpacked.
+def expand(paths: Iterable[Path], workdir: Path, unpacker: Unpacker) -> Iterator[tuple[Path, Path] | ReadError]:
+    """(file, display path) for every input under `paths`: folders walked, zips unpacked by `unpacker`.
 
     An archive that cannot be unpacked safely comes out as a ReadError in its
     place, so that the other inputs still go in.
@@ -97,18 +80,15 @@ def expand(paths: Iterable[Path], workdir: Path) -> Iterator[tuple[Path, Path] |
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if child.suffix.lower() == ".zip" or sources.detect(child):
-                    yield from expand([child], workdir)
+                    yield from expand([child], workdir, unpacker)
         elif path.suffix.lower() == ".zip" and zipfile.is_zipfile(path):
             dest = Path(tempfile.mkdtemp(dir=workdir))
             try:
-                safe_extract(path, dest)
+                unpacker.extract(path, dest)
             except ReadError as exc:
                 yield exc
                 continue
-            except (zipfile.BadZipFile, OSError, EOFError) as exc:
-                yield ReadError(path, "zip", f"cannot unpack: {exc}")
-                continue
-            for inner in expand([dest], workdir):
+            for inner in expand([dest], workdir, unpacker):
                 if isinstance(inner, ReadError):
                     yield inner
                 else:
@@ -129,24 +109,33 @@ def ingest(
     `options` (all optional): `format` (a source NAME, instead of detecting it),
     `chat`, `date_order`, `tz` (WhatsApp), `map`, `platform` (tables),
     `parallel` (True/False: read in a separate process; default: for files of
-    PARALLEL_MIN_BYTES and more).
+    PARALLEL_MIN_BYTES and more), `zip_max_ratio` and `zip_max_bytes` (archives.ArchiveLimits),
+    `unpack_dir` (a folder to unpack archives into that the caller keeps and cleans, when the media
+    they carry are read after ingest; by default a temporary folder removed before returning).
     """
+    options = options or {}
     report = IngestReport()
-    workdir = Path(tempfile.mkdtemp(prefix="fakewatch-"))
+    unpacker = Unpacker(ArchiveLimits.from_env(options.get("zip_max_ratio"), options.get("zip_max_bytes")))
+    kept = options.get("unpack_dir")
+    if kept:
+        Path(kept).mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="fakewatch-", dir=kept))
     try:
-        for item in expand([Path(p) for p in paths], workdir):
+        for item in expand([Path(p) for p in paths], workdir, unpacker):
             if isinstance(item, ReadError):
                 report.refused.append(item)
                 continue
             path, shown = item
             try:
-                report.files.append(ingest_file(engine, path, shown, options or {}, progress))
+                report.files.append(ingest_file(engine, path, shown, options, progress))
             except ReadError as exc:
                 report.refused.append(exc)
             except (OSError, UnicodeDecodeError) as exc:
                 report.refused.append(ReadError(shown, "file", str(exc)))
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        report.notes = unpacker.notes
+        if not kept:
+            shutil.rmtree(workdir, ignore_errors=True)
     return report
 
 

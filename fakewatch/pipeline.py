@@ -68,6 +68,8 @@ def investigate(
     record = findings.build(engine)
     if read.refused:
         record["refused"] = [str(e) for e in read.refused]
+    if read.notes:
+        record["notes"] = read.notes  # archive members of no known format, left packed
     path = findings.write(record, out)
     tick("reports", 1, 4)
     html.write(engine, record, out, redact_phones=redact_phones)
