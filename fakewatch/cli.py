@@ -703,5 +703,28 @@ def lookalikes(db: DbOption = None, as_json: JsonOption = False) -> None:
         console.print(trk)
 
 
+@app.command()
+def doctor(
+    db: DbOption = None,
+    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", envvar="FAKEWATCH_WEB_DIR",
+                                                     help="The web server's data folder")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check the store (integrity, migrations, every message's raw record), the web data folder and the set-up.
+
+    Reads only; exits 1 when something needs the operator."""
+    from fakewatch import doctor as checks
+
+    findings = checks.run(db, data_dir)
+    if as_json:
+        print_json(checks.as_dicts(findings))
+    else:
+        for f in findings:
+            mark = "[green]ok[/]" if f.ok else "[red]problem[/]"
+            console.print(f"{mark} {f.area}: {escape(f.message)}")
+    if not all(f.ok for f in findings):
+        raise typer.Exit(1)
+
+
 if __name__ == "__main__":
     app()
