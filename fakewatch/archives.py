@@ -11,9 +11,11 @@ note and left in the archive.
 
 from __future__ import annotations
 
+import lzma
 import os
 import shutil
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -101,8 +103,10 @@ class Unpacker:
         except ReadError:
             shutil.rmtree(dest, ignore_errors=True)
             raise
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
-            # RuntimeError: an encrypted member; NotImplementedError: a compression method zipfile lacks
+        except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, OSError, EOFError, NotImplementedError,
+                RuntimeError) as exc:
+            # zlib/lzma errors: a member's compressed bytes are broken (bz2 raises OSError); RuntimeError: an
+            # encrypted member; NotImplementedError: a compression method zipfile lacks. Found by fuzz/.
             shutil.rmtree(dest, ignore_errors=True)
             raise ReadError(shown, "zip", f"cannot unpack: {exc}") from None
         if skipped:

@@ -143,3 +143,11 @@ def test_an_uploaded_bomb_writes_nothing_and_job_folders_are_cleaned(web, bomb, 
     assert good["status"] == "done", good
     assert not list(jobs.glob("*/unpacked")), "unpacked copies outlived their run"
     assert bytes_under(jobs) < ZEROS // 10
+
+
+def test_a_member_with_broken_compressed_bytes_is_refused_not_a_crash(fresh_db, tmp_path):
+    """Found by fuzz/fuzz_sources.py: zlib.error escaped the unpacker and ended the whole ingest."""
+    archive = tmp_path / "broken.zip"
+    archive.write_bytes((Path(__file__).parent / "fixtures" / "fuzz" / "zlib-error.zip").read_bytes())
+    report = ingest(fresh_db, [archive])
+    assert not report.files and "cannot unpack" in report.refused[0].problem
