@@ -120,8 +120,10 @@ class Unpacker:
             raise ReadError(shown, "zip directory", f"{len(infos):,} members, more than {MAX_MEMBERS:,}")
         root = dest.resolve()
         members, declared = [], 0
-        for info in infos:
+        for index, info in enumerate(infos):
             name = info.filename
+            if not name:  # zipfile itself fails on these (IndexError in ZipInfo.is_dir); found by fuzz/
+                raise ReadError(shown, f"member {index + 1}", "a member without a name")
             target = (root / name).resolve()
             if name.startswith(("/", "\\")) or ".." in Path(name).parts or not target.is_relative_to(root):
                 raise ReadError(shown, f"member {name!r}", "path escapes the archive folder")

@@ -145,9 +145,13 @@ def test_an_uploaded_bomb_writes_nothing_and_job_folders_are_cleaned(web, bomb, 
     assert bytes_under(jobs) < ZEROS // 10
 
 
-def test_a_member_with_broken_compressed_bytes_is_refused_not_a_crash(fresh_db, tmp_path):
-    """Found by fuzz/fuzz_sources.py: zlib.error escaped the unpacker and ended the whole ingest."""
-    archive = tmp_path / "broken.zip"
-    archive.write_bytes((Path(__file__).parent / "fixtures" / "fuzz" / "zlib-error.zip").read_bytes())
+@pytest.mark.parametrize("found, problem", [
+    ("zlib-error.zip", "cannot unpack"),  # zlib.error escaped the unpacker and ended the whole ingest
+    ("unnamed-member.zip", "a member without a name"),  # zipfile's own IndexError on an empty name
+])
+def test_archives_found_by_the_fuzzer_are_refused_not_a_crash(fresh_db, tmp_path, found, problem):
+    """Inputs fuzz/fuzz_sources.py found crashing the unpacker (fixtures/fuzz/)."""
+    archive = tmp_path / found
+    archive.write_bytes((Path(__file__).parent / "fixtures" / "fuzz" / found).read_bytes())
     report = ingest(fresh_db, [archive])
-    assert not report.files and "cannot unpack" in report.refused[0].problem
+    assert not report.files and problem in report.refused[0].problem
