@@ -155,3 +155,22 @@ def test_archives_found_by_the_fuzzer_are_refused_not_a_crash(fresh_db, tmp_path
     archive.write_bytes((Path(__file__).parent / "fixtures" / "fuzz" / found).read_bytes())
     report = ingest(fresh_db, [archive])
     assert not report.files and problem in report.refused[0].problem
+
+
+def test_a_restart_removes_the_unpacked_copy_of_a_killed_job(web, tmp_path):
+    from datetime import datetime
+
+    from fakewatch.store.tables.web import upload_jobs
+    from fakewatch.web.jobs import UNPACKED, JobRunner
+
+    client, _, folder = web
+    engine = client.app.state.fw.engine
+    job_folder = folder / "web" / "jobs" / "killed"
+    (job_folder / UNPACKED / "chat").mkdir(parents=True)
+    (job_folder / UNPACKED / "chat" / "result.json").write_bytes(export_bytes())
+    with engine.begin() as conn:
+        job_id = conn.execute(upload_jobs.insert().values(user_id=1, files=[], folder=str(job_folder),
+                                                          status="running", done=0, created_at=datetime.now())
+                              ).inserted_primary_key[0]
+    runner = JobRunner(engine, folder / "web")
+    assert not (job_folder / UNPACKED).exists() and runner.get(job_id)["status"] == "failed"

@@ -84,8 +84,11 @@ class JobRunner:
         self._queue: queue.Queue[int | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self.on_done: list[Callable[[], None]] = []
-        with engine.begin() as conn:  # a restart interrupts whatever was running
-            conn.execute(upload_jobs.update().where(upload_jobs.c.status.in_(("queued", "running")))
+        with engine.begin() as conn:  # a restart interrupts whatever was running; a killed run's copy goes
+            interrupted = upload_jobs.c.status.in_(("queued", "running"))
+            for folder in conn.execute(select(upload_jobs.c.folder).where(interrupted)).scalars():
+                shutil.rmtree(Path(folder) / UNPACKED, ignore_errors=True)
+            conn.execute(upload_jobs.update().where(interrupted)
                          .values(status="failed", error="interrupted: the server stopped", finished_at=_now()))
 
     def submit(self, user: User, files: list[Upload]) -> int:
