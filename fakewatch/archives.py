@@ -104,9 +104,10 @@ class Unpacker:
             shutil.rmtree(dest, ignore_errors=True)
             raise
         except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, OSError, EOFError, NotImplementedError,
-                RuntimeError) as exc:
+                RuntimeError, ValueError) as exc:
             # zlib/lzma errors: a member's compressed bytes are broken (bz2 raises OSError); RuntimeError: an
-            # encrypted member; NotImplementedError: a compression method zipfile lacks. Found by fuzz/.
+            # encrypted member; NotImplementedError: a compression method zipfile lacks; ValueError: a name
+            # flagged UTF-8 that is not (UnicodeDecodeError), and zipfile's other checks. Found by fuzz/.
             shutil.rmtree(dest, ignore_errors=True)
             raise ReadError(shown, "zip", f"cannot unpack: {exc}") from None
         if skipped:

@@ -148,6 +148,7 @@ def test_an_uploaded_bomb_writes_nothing_and_job_folders_are_cleaned(web, bomb, 
 @pytest.mark.parametrize("found, problem", [
     ("zlib-error.zip", "cannot unpack"),  # zlib.error escaped the unpacker and ended the whole ingest
     ("unnamed-member.zip", "a member without a name"),  # zipfile's own IndexError on an empty name
+    ("bad-utf8-name.zip", "cannot unpack"),  # a name flagged UTF-8 that is not: UnicodeDecodeError
 ])
 def test_archives_found_by_the_fuzzer_are_refused_not_a_crash(fresh_db, tmp_path, found, problem):
     """Inputs fuzz/fuzz_sources.py found crashing the unpacker (fixtures/fuzz/)."""
