@@ -22,7 +22,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from investigate_bench import corpus  # noqa: E402
 from readme_section import write_section  # noqa: E402
+from serve_bench import _free_port  # noqa: E402
 
 FAKEWATCH = [sys.executable, "-m", "fakewatch.cli"]
 PASSWORD = "crash bench password"
@@ -88,12 +88,6 @@ def pipeline_kills(data: Path, work: Path, kills: int, seed: int) -> dict:
     same = campaigns(work / "killed" / "findings.json") == clean
     return {"clean_seconds": round(clean_seconds, 1), "rerun_seconds": round(rerun_seconds, 1), "kills": kills,
             "moments": moments, "store_problems": problems, "campaigns": len(clean), "same_findings": same}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serve(db: str, data_dir: Path, port: int) -> subprocess.Popen:

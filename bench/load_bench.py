@@ -21,7 +21,6 @@ import json
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from investigate_bench import tree_rss  # noqa: E402
 from readme_section import write_section  # noqa: E402
-from serve_bench import samples, store  # noqa: E402
+from serve_bench import _free_port, samples, store  # noqa: E402
 
 PEOPLE = 6  # public-check users, one request every PERSON_PACE seconds each: within the per-client limit
 PERSON_PACE = 1.5
@@ -66,12 +65,6 @@ class Recorder:
             self.latency[kind].append(time.perf_counter() - began)
             self.status[kind][answer.status_code] += 1
         return answer
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def big_export(folder: Path, n: int) -> Path:

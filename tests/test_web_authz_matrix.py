@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from fastapi.testclient import TestClient
 from itsdangerous import URLSafeTimedSerializer
 from starlette.routing import Mount
 
@@ -18,7 +19,6 @@ from fakewatch.web.deps import SESSION_COOKIE
 from tests.test_web_security import PARAMS
 from tests.web_client import login, make_client
 from tests.web_store import PASSWORD, copy_store, web_template  # noqa: F401 (fixture)
-from fastapi.testclient import TestClient
 
 PUBLIC, USER, ADMIN = "public", "user", "admin"
 RULES = {
