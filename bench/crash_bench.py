@@ -55,9 +55,9 @@ def campaigns(findings: Path) -> list[tuple]:
 def investigate(data: Path, out: Path, db: str, kill_after: float | None = None) -> float:
     """One `fakewatch investigate` in its own process group, killed after `kill_after` s; the seconds it ran."""
     began = time.monotonic()
-    child = subprocess.Popen([*FAKEWATCH, "investigate", *inputs(data), "--out", str(out), "--db", db,
-                              "--tz", "Asia/Almaty"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             start_new_session=True)
+    # no --tz: a web upload job has no such option, and its campaigns are compared with these
+    child = subprocess.Popen([*FAKEWATCH, "investigate", *inputs(data), "--out", str(out), "--db", db],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         child.wait(kill_after)
     except subprocess.TimeoutExpired:
