@@ -169,6 +169,9 @@ def main() -> None:
     print(json.dumps(figures, indent=1))
     if not args.no_readme:
         write_section("Crash consistency", section(figures))
+    held = (not pipe["store_problems"] and pipe["same_findings"] and not web["store_problems"]
+            and not web["unpacked_left"] and web["same_findings"])
+    sys.exit(0 if held else 1)
 
 
 def section(f: dict) -> str:

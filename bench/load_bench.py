@@ -208,6 +208,7 @@ def main() -> None:
     print(json.dumps(figures, indent=1))
     if not args.no_readme:
         write_section("Load", section(figures))
+    sys.exit(0 if figures["server_5xx"] == 0 and figures["ingest_ok"] else 1)
 
 
 if __name__ == "__main__":
