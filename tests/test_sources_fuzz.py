@@ -169,3 +169,18 @@ def test_a_broken_zip_is_unpacked_or_refused_cleanly(tmp_path_factory, data):
         Unpacker(ArchiveLimits(max_bytes=1024**2)).extract(archive, folder / "out")
     except ReadError as exc:
         assert exc.path == str(archive) and exc.position and exc.problem
+
+
+@pytest.mark.parametrize("data", [
+    # an overlong or surrogate UTF-8 sequence passes the JSON parser's check and fails Python's decode;
+    # in the header that escaped as a UnicodeDecodeError (found by fuzz/)
+    b'{"name": "Chat\xc0\x80", "type": "private_group", "id": 1, "messages": []}',
+    b'{"na\xed\xa0\x80me": "Chat", "messages": []}',
+    b'{"name": "Chat", "type": "private_group", "id": 1, "messages": [{"id": 1, "text": "\xc0\x80"}]}',
+])
+def test_invalid_utf8_in_a_telegram_export_is_refused_with_its_byte(tmp_path, data):
+    path = tmp_path / "result.json"
+    path.write_bytes(data)
+    with pytest.raises(ReadError, match=r"byte \d+.*malformed JSON"):
+        for _ in telegram.read(ReadContext(path=path, root=path.parent, shown=path)):
+            pass
