@@ -85,7 +85,8 @@ def mutated(draw, data: bytes) -> bytes:
         elif op == "insert":
             out[at:at] = draw(st.sampled_from([b"{", b"}", b"[", b"]", b'"', b",", b":", b"\\", b"\\x", b"\n",
                                                b"\x00", b"\xff", b"-", b"1e999", b"null", b"99999999999999999999",
-                                               b'"id": []', b"\r\n", b"<", b"\xd0"]) | st.binary(max_size=8))
+                                               b'"id": []', b"\r\n", b"<", b"\xd0", b"\xc0\x80", b"\xed\xa0\x80"])
+                            | st.binary(max_size=8))
         elif op == "delete":
             del out[at:at + draw(st.integers(1, 16))]
         elif op == "truncate":
