@@ -75,7 +75,7 @@ def big_export(folder: Path, n: int) -> Path:
     return path
 
 
-def run(messages: int, seconds: int) -> dict:
+def run(messages: int, seconds: int, upload_every: float = UPLOAD_EVERY) -> dict:
     url, _ = store(messages, 2025)
     fake, plain = samples(url, 2025)
     work = Path(tempfile.mkdtemp(prefix="fakewatch-load-"))
@@ -126,13 +126,13 @@ def run(messages: int, seconds: int) -> dict:
     def uploader() -> None:
         n = 0
         with httpx.Client(base_url=base, timeout=120, headers=bearer) as c:
-            while time.monotonic() < deadline:
+            while upload_every and time.monotonic() < deadline:
                 n += 1
                 body = json.dumps({"name": f"u{n}", "type": "private_group", "id": 880000 + n, "messages": [
                     {"id": i, "type": "message", "date_unixtime": str(1744974000 + i), "from_id": "user5",
                      "text": random.choice(texts)} for i in range(1, 201)]})
                 rec.call("upload", c, "POST", "/api/jobs", files={"files": (f"u{n}.json", body, "application/json")})
-                time.sleep(UPLOAD_EVERY)
+                time.sleep(upload_every)
 
     def guesser() -> None:
         with httpx.Client(base_url=base, timeout=30, headers={"X-Forwarded-For": "10.6.6.6"}) as c:
@@ -171,7 +171,7 @@ def run(messages: int, seconds: int) -> dict:
     minute = int(60 / SAMPLE_EVERY)
     second_minute = [m for _, m in memory[minute:2 * minute]] or [m for _, m in memory]
     last_minute = [m for _, m in memory[-minute:]]
-    return {"seconds": seconds, "messages": messages, "ingest_ok": ingest.returncode == 0,
+    return {"seconds": seconds, "messages": messages, "upload_every": upload_every, "ingest_ok": ingest.returncode == 0,
             "ingest_seconds": round(ingest_seconds, 1), "per_kind": per_kind,
             "server_5xx": sum(n for s in rec.status.values() for code, n in s.items() if code >= 500),
             "no_answer": sum(s.get(0, 0) for s in rec.status.values()),
@@ -187,8 +187,9 @@ def section(f: dict) -> str:
             f"`fakewatch serve` (one worker) over the investigated {f['messages']:,}-message demo store, loopback only, "
             f"for {f['seconds']} s, on the 2-core machine shared with the load generator and other work. Meanwhile "
             f"`fakewatch ingest` wrote a {INGEST_MESSAGES:,}-message export into the same store "
-            f"({'done' if f['ingest_ok'] else 'FAILED'} in {f['ingest_seconds']} s) and an upload job ran every "
-            f"{UPLOAD_EVERY:.0f} s. {PEOPLE} people check at one request per {PERSON_PACE} s each (own addresses), one "
+            f"({'done' if f['ingest_ok'] else 'FAILED'} in {f['ingest_seconds']} s)"
+            + (f" and an upload job ran every {f['upload_every']:.0f} s." if f["upload_every"] else ", no uploads.")
+            + f" {PEOPLE} people check at one request per {PERSON_PACE} s each (own addresses), one "
             f"script from a single address as fast as it can, {ANALYSTS} analysts search and read campaigns, one client "
             f"guesses passwords.\n\n"
             "| requests | count | p50 ms | p95 ms | answers |\n| --- | ---: | ---: | ---: | --- |\n" + rows + "\n\n"
@@ -202,9 +203,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--seconds", type=int, default=600)
+    parser.add_argument("--upload-every", type=float, default=UPLOAD_EVERY,
+                        help="seconds between upload jobs; 0 for none (memory of the server alone)")
     parser.add_argument("--no-readme", action="store_true")
     args = parser.parse_args()
-    figures = run(args.messages, args.seconds)
+    figures = run(args.messages, args.seconds, args.upload_every)
     print(json.dumps(figures, indent=1))
     if not args.no_readme:
         write_section("Load", section(figures))
