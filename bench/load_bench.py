@@ -80,7 +80,8 @@ def run(messages: int, seconds: int, upload_every: float = UPLOAD_EVERY) -> dict
     fake, plain = samples(url, 2025)
     work = Path(tempfile.mkdtemp(prefix="fakewatch-load-"))
     fw = [sys.executable, "-m", "fakewatch.cli"]
-    subprocess.run([*fw, "user", "add", "loader", "--password", PASSWORD, "--db", url], stdout=subprocess.DEVNULL)
+    subprocess.run([*fw, "user", "add", "loader", "--password", PASSWORD, "--db", url],  # exists on a second run
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     token = subprocess.run([*fw, "token", "create", "loader", "--db", url], capture_output=True, text=True,
                            check=True).stdout.strip()
     port = _free_port()
