@@ -34,7 +34,7 @@ ENV_RATIO, ENV_BYTES = "FAKEWATCH_ZIP_MAX_RATIO", "FAKEWATCH_ZIP_MAX_BYTES"
 
 # First bytes of the files a Telegram export carries beside its JSON (photos, stickers, video, voice, PDFs).
 _MEDIA_MAGIC: list[Callable[[bytes], bool]] = [
-    lambda h: h.startswith(b"\xff\xd8\xff"),  # JPEG
+    lambda h: h.startswith(b"\xff\xd8"),  # JPEG (start-of-image marker)
     lambda h: h.startswith(b"\x89PNG\r\n\x1a\n"),
     lambda h: h.startswith((b"GIF87a", b"GIF89a")),
     lambda h: h[:4] == b"RIFF" and h[8:12] in (b"WEBP", b"WAVE", b"AVI "),

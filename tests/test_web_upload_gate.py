@@ -7,6 +7,7 @@ asked for, which a test client hides (it sends the whole body up front).
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -65,6 +66,12 @@ class Upload:
         return self
 
 
+def run_async(coroutine):
+    """asyncio.run in a thread of its own: a session fixture (Playwright's sync API) may hold this thread's loop."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def _app(engine, folder):
     return create_app(engine, WebSettings(data_dir=folder / "web", max_upload_bytes=64 * 1024**2))
 
@@ -74,7 +81,7 @@ def _app(engine, folder):
                                          [(b"cookie", b"fw_session=forged.cookie.value")]])
 def test_anonymous_upload_is_refused_before_its_body_is_read(app_store, path, status, credentials):
     engine, folder = app_store
-    upload = asyncio.run(Upload(path, credentials).run(_app(engine, folder)))
+    upload = run_async(Upload(path, credentials).run(_app(engine, folder)))
     assert upload.status == status
     assert upload.read == 0, f"the server read {upload.read:,} body bytes of an anonymous upload"
     if status == 303:
@@ -85,11 +92,11 @@ def test_logged_in_upload_is_read_and_oversized_one_is_not(app_store):
     engine, folder = app_store
     bearer = [(b"authorization", f"Bearer {create_token(engine, 'ana')}".encode())]
     app = _app(engine, folder)
-    upload = asyncio.run(Upload("/api/jobs", bearer).run(app))
+    upload = run_async(Upload("/api/jobs", bearer).run(app))
     assert upload.status == 202 and upload.read == sum(map(len, Upload("/api/jobs", []).body))
     app.state.fw.jobs.wait(timeout=60)
     small = create_app(engine, WebSettings(data_dir=folder / "web", max_upload_bytes=1024**2))
-    oversized = asyncio.run(Upload("/api/jobs", bearer).run(small))
+    oversized = run_async(Upload("/api/jobs", bearer).run(small))
     assert oversized.status == 413 and oversized.read == 0
 
 
@@ -111,9 +118,9 @@ def test_uploads_in_flight_are_capped_per_client(app_store):
         await asyncio.wait_for(asyncio.gather(*tasks, other_task), 60)
         return slow, extra, other
 
-    slow, extra, other = asyncio.run(scenario())
+    slow, extra, other = run_async(scenario())
     assert extra.status == 429 and extra.read == 0 and int(extra.headers["retry-after"]) > 0
     assert [u.status for u in slow] == [202] * MAX_UPLOADS_PER_CLIENT and other.status == 202
     app.state.fw.jobs.wait(timeout=120)
-    assert asyncio.run(Upload("/api/jobs", bearer).run(app)).status == 202  # the slots came back
+    assert run_async(Upload("/api/jobs", bearer).run(app)).status == 202  # the slots came back
     app.state.fw.jobs.wait(timeout=120)
