@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench install clean
+.PHONY: demo test bench fuzz install clean
 
 $(STAMP): pyproject.toml setup/apt-packages.txt
 	bash setup/sysdeps.sh
@@ -23,6 +23,12 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Coverage-guided fuzzing of the input parsers for an hour (FUZZ_SECONDS); crashes are saved under fuzz/.
+FUZZ_SECONDS ?= 3600
+fuzz: $(STAMP)
+	$(BIN)/pip install -q -e '.[test,fuzz]'
+	PYTHONPATH=. $(BIN)/python fuzz/fuzz_sources.py fuzz/corpus -artifact_prefix=fuzz/ -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048
 
 clean:
 	rm -rf $(VENV) demo fakewatch.db*

@@ -100,6 +100,12 @@ def ingest(
                       "sent_at, text, url, forwarded_from, reply_to); repeatable")] = None,
     platform: Annotated[Optional[str], typer.Option(
         "--platform", help="Platform for tables without a platform column, e.g. twitter (default: table)")] = None,
+    zip_max_ratio: Annotated[Optional[float], typer.Option(
+        "--zip-max-ratio", help="Refuse a zip whose member expands more than this many times "
+                                "(env FAKEWATCH_ZIP_MAX_RATIO; default 200)")] = None,
+    zip_max_bytes: Annotated[Optional[int], typer.Option(
+        "--zip-max-bytes", help="Refuse zips that would unpack more than this many bytes in all "
+                                "(env FAKEWATCH_ZIP_MAX_BYTES; default 20 GiB)")] = None,
 ) -> None:
     """Read exports into the store. Re-ingesting adds nothing; a malformed file is refused whole."""
     from fakewatch.ingest import ingest as run
@@ -108,7 +114,8 @@ def ingest(
     if bad:
         raise typer.BadParameter(f"expected COLUMN=FIELD, got {bad[0]!r}", param_hint="--map")
     options = {"format": format, "chat": chat, "date_order": date_order, "tz": tz, "platform": platform,
-               "map": dict(m.split("=", 1) for m in map_ or [])}
+               "map": dict(m.split("=", 1) for m in map_ or []), "zip_max_ratio": zip_max_ratio,
+               "zip_max_bytes": zip_max_bytes}
     engine = engine_for(db)
     with progress_bar() as bar:
         task = bar.add_task("ingest", total=None)
@@ -122,6 +129,8 @@ def ingest(
         console.print(f"[green]ok[/] {escape(f.path)} ({f.format}): {state}")
         for note in f.notes:
             console.print(f"   [yellow]note[/] {escape(note)}")
+    for note in report.notes:
+        console.print(f"[yellow]note[/] {escape(note)}")
     for e in report.refused:
         err.print(f"[red]refused[/] {escape(str(e))}")
     print_unrecognised(report.unrecognised)
@@ -887,6 +896,29 @@ def lookalikes(db: DbOption = None, as_json: JsonOption = False) -> None:
         for t in shared:
             trk.add_row(escape(t.kind), escape(t.tracker_id), escape(", ".join(t.domains)))
         console.print(trk)
+
+
+@app.command()
+def doctor(
+    db: DbOption = None,
+    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", envvar="FAKEWATCH_WEB_DIR",
+                                                     help="The web server's data folder")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check the store (integrity, migrations, every message's raw record), the web data folder and the set-up.
+
+    Reads only; exits 1 when something needs the operator."""
+    from fakewatch import doctor as checks
+
+    findings = checks.run(db, data_dir)
+    if as_json:
+        print_json(checks.as_dicts(findings))
+    else:
+        for f in findings:
+            mark = "[green]ok[/]" if f.ok else "[red]problem[/]"
+            console.print(f"{mark} {f.area}: {escape(f.message)}")
+    if not all(f.ok for f in findings):
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ import orjson
 from sqlalchemy import Engine, LargeBinary, Text, and_, bindparam, cast, func, select
 
 from fakewatch import sources
+from fakewatch.archives import ArchiveLimits, Unpacker
 from fakewatch.model import Chat, Message
 from fakewatch.sources import ReadContext, ReadError
 from fakewatch.store import insert_ignore, raw
@@ -34,8 +35,6 @@ BATCH = 5000  # messages per INSERT
 CHUNK = 1000  # records a reader hands over at a time
 QUEUED_CHUNKS = 16  # chunks read from the reader process ahead of the writer (~10 MB)
 PARALLEL_MIN_BYTES = 4 * 1024**2  # files this large are read in a forked second process (tens of ms to start)
-MAX_ZIP_MEMBERS = 200_000
-MAX_ZIP_BYTES = 20 * 1024**3
 # Files an export carries beside its chat (photos, voice notes, documents): read as the chat's attachments,
 # not as chats, so a folder holding them is counted, not listed file by file.
 MEDIA_SUFFIXES = frozenset(".jpg .jpeg .png .gif .webp .heic .mp4 .3gp .mov .opus .ogg .mp3 .m4a .aac .wav .amr "
@@ -66,6 +65,7 @@ class IngestReport:
     files: list[FileResult] = field(default_factory=list)
     refused: list[ReadError] = field(default_factory=list)
     unrecognised: list[Unrecognised] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # of the run, not of one file: archive members left packed
 
     @property
     def added(self) -> int:
@@ -83,25 +83,9 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def safe_extract(archive: Path, dest: Path) -> None:
-    """Extract a zip, refusing members that would land outside `dest` (`../`, absolute paths, links)."""
-    with zipfile.ZipFile(archive) as zf:
-        infos = zf.infolist()
-        if len(infos) > MAX_ZIP_MEMBERS or sum(i.file_size for i in infos) > MAX_ZIP_BYTES:
-            raise ReadError(archive, "zip directory", "archive too large to unpack")
-        root = dest.resolve()
-        for info in infos:
-            name = info.filename
-            target = (root / name).resolve()
-            if name.startswith(("/", "\\")) or ".." in Path(name).parts or not target.is_relative_to(root):
-                raise ReadError(archive, f"member {name!r}", "path escapes the archive folder")
-            if (info.external_attr >> 16) & 0o170000 == 0o120000:
-                raise ReadError(archive, f"member {name!r}", "symbolic links are not unpacked")
-        zf.extractall(root)
-
-
-def expand(paths: Iterable[Path], workdir: Path) -> Iterator[tuple[Path, Path] | ReadError | Unrecognised]:
-    """(file, display path) for every input under `paths`: folders walked, zips unpacked.
+def expand(paths: Iterable[Path], workdir: Path,
+           unpacker: Unpacker) -> Iterator[tuple[Path, Path] | ReadError | Unrecognised]:
+    """(file, display path) for every input under `paths`: folders walked, zips unpacked by `unpacker`.
 
     An archive that cannot be unpacked safely comes out as a ReadError in its
     place, so that the other inputs still go in; a file in a folder that no
@@ -112,20 +96,17 @@ def expand(paths: Iterable[Path], workdir: Path) -> Iterator[tuple[Path, Path] |
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if child.suffix.lower() == ".zip" or sources.detect(child):
-                    yield from expand([child], workdir)
+                    yield from expand([child], workdir, unpacker)
                 else:
                     yield Unrecognised(str(child), child.suffix.lower() in MEDIA_SUFFIXES)
         elif path.suffix.lower() == ".zip" and zipfile.is_zipfile(path):
             dest = Path(tempfile.mkdtemp(dir=workdir))
             try:
-                safe_extract(path, dest)
+                unpacker.extract(path, dest)
             except ReadError as exc:
                 yield exc
                 continue
-            except (zipfile.BadZipFile, OSError, EOFError) as exc:
-                yield ReadError(path, "zip", f"cannot unpack: {exc}")
-                continue
-            for inner in expand([dest], workdir):
+            for inner in expand([dest], workdir, unpacker):
                 if isinstance(inner, ReadError):
                     yield inner
                 elif isinstance(inner, Unrecognised):
@@ -148,14 +129,21 @@ def ingest(
     `options` (all optional): `format` (a source NAME, instead of detecting it),
     `chat`, `date_order`, `tz` (WhatsApp), `map`, `platform` (tables),
     `parallel` (True/False: read in a separate process; default: for files of
-    PARALLEL_MIN_BYTES and more).
+    PARALLEL_MIN_BYTES and more), `zip_max_ratio` and `zip_max_bytes` (archives.ArchiveLimits),
+    `unpack_dir` (a folder to unpack archives into that the caller keeps and cleans, when the media
+    they carry are read after ingest; by default a temporary folder removed before returning).
     """
+    options = options or {}
     report = IngestReport()
-    workdir = Path(tempfile.mkdtemp(prefix="fakewatch-"))
+    unpacker = Unpacker(ArchiveLimits.from_env(options.get("zip_max_ratio"), options.get("zip_max_bytes")))
+    kept = options.get("unpack_dir")
+    if kept:
+        Path(kept).mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="fakewatch-", dir=kept))
     earlier = 0  # messages of the files already read: the count goes on rising from file to file
     tick = (lambda shown, n: progress(shown, earlier + n)) if progress else None
     try:
-        for item in expand([Path(p) for p in paths], workdir):
+        for item in expand([Path(p) for p in paths], workdir, unpacker):
             if isinstance(item, ReadError):
                 report.refused.append(item)
                 continue
@@ -164,14 +152,16 @@ def ingest(
                 continue
             path, shown = item
             try:
-                report.files.append(ingest_file(engine, path, shown, options or {}, tick))
+                report.files.append(ingest_file(engine, path, shown, options, tick))
                 earlier += report.files[-1].messages
             except ReadError as exc:
                 report.refused.append(exc)
             except (OSError, UnicodeDecodeError) as exc:
                 report.refused.append(ReadError(shown, "file", str(exc)))
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        report.notes = unpacker.notes
+        if not kept:
+            shutil.rmtree(workdir, ignore_errors=True)
     return report
 
 
@@ -253,6 +243,7 @@ _ENTITY_COLUMNS = ("message_pk", "seq", "type", "text", "href")
 _MEDIA_COLUMNS = ("message_pk", "seq", "kind", "path", "stored_path", "mime", "size", "sha256", "file_absent",
                   "width", "height", "duration")
 _NO_RAW = (None, None)
+_CHUNK_END = b"E"  # sent after the parts of each chunk from the reader process
 _ID_CHUNK = 900  # keys per IN (...) query: under SQLite's default limit of 999 bound parameters
 
 
@@ -376,10 +367,12 @@ def _read_in_process(source_name: str, ctx: ReadContext, input_id: int, dialect_
 
 
 def _send(out: Connection, chunk: list[Any]) -> None:
-    """Send a chunk in order: runs of Prepared rows with marshal, anything else pickled.
+    """Send a chunk in order, and then its end: runs of Prepared rows with marshal, anything else pickled.
 
     marshal dumps rows of plain values five times and loads them half again as
-    fast as pickle; the parent's unpacking is on the critical path.
+    fast as pickle; the parent's unpacking is on the critical path. The end mark
+    lets the parent hand the chunk on whole: a chunk's raw block comes after its
+    rows, and a writer that flushed between the two lost the block (issue 21).
     """
     rows: list[Any] = []
     for record in chunk:
@@ -392,6 +385,7 @@ def _send(out: Connection, chunk: list[Any]) -> None:
         out.send_bytes(b"P" + pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
     if rows:
         out.send_bytes(b"M" + marshal.dumps(rows))
+    out.send_bytes(_CHUNK_END)
 
 
 def _from_process(source: ModuleType, ctx: ReadContext, input_id: int, dialect: Any) -> Iterator[list[Any]]:
@@ -416,12 +410,17 @@ def _from_process(source: ModuleType, ctx: ReadContext, input_id: int, dialect: 
     drain = threading.Thread(target=_drain, args=(receive, received, stop), name="fakewatch-drain", daemon=True)
     drain.start()
     try:
+        chunk: list[Any] = []
         while True:
             data = received.get()
             if data is None:
                 raise ReadError(ctx.shown or ctx.path, "reading", "the reader process ended unexpectedly")
+            if data == _CHUNK_END:
+                yield chunk
+                chunk = []
+                continue
             if data[:1] == b"M":
-                yield marshal.loads(memoryview(data)[1:])
+                chunk.extend(marshal.loads(memoryview(data)[1:]))
                 continue
             item = pickle.loads(memoryview(data)[1:])
             if isinstance(item, _Done):
@@ -430,7 +429,7 @@ def _from_process(source: ModuleType, ctx: ReadContext, input_id: int, dialect: 
                 return
             if isinstance(item, BaseException):
                 raise item
-            yield [item]
+            chunk.append(item)
     finally:
         stop.set()
         if child.is_alive():
@@ -534,6 +533,9 @@ class _Writer:
         if not new:
             return
         used = {p[1][_RAW_BLOCK] for p in new}  # a re-read export keeps the records of its new messages only
+        absent = used - blocks.keys() - {None}
+        if absent:  # a reader broke the chunk contract: refuse the file rather than store messages without evidence
+            raise ValueError(f"raw records of block(s) {sorted(absent)} did not reach the writer with their messages")
         kept = [{"input_id": self.input_id, "seq": seq, "data": data} for seq, data in blocks.items() if seq in used]
         if kept:
             self.conn.execute(raw_blocks.insert(), kept)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 from types import ModuleType
 
 from . import table, telegram, telegram_api, web, whatsapp
@@ -23,11 +23,15 @@ def by_name(name: str) -> ModuleType:
 def detect(path: Path) -> ModuleType | None:
     """The source that can read `path`, judged from its first bytes (and name, for tie-breaks)."""
     with path.open("rb") as fh:
-        head = fh.read(SNIFF_BYTES)
+        return sniff(path, fh.read(SNIFF_BYTES))
+
+
+def sniff(path: PurePath, head: bytes) -> ModuleType | None:
+    """The source that can read a file named `path` whose first SNIFF_BYTES are `head` (a zip member, say)."""
     for source in SOURCES:
         if source.sniff(path, head):
             return source
     return None
 
 
-__all__ = ["SOURCES", "ReadContext", "ReadError", "Record", "by_name", "detect"]
+__all__ = ["SOURCES", "ReadContext", "ReadError", "Record", "by_name", "detect", "sniff"]

@@ -355,7 +355,7 @@ def _header(ctx: ReadContext) -> dict[str, Any] | None:
                     if event != "start_array":
                         raise ctx.fail("messages", f"expected a list of messages, got {event}")
                     return fields
-        except ijson.JSONError as exc:
+        except (ijson.JSONError, UnicodeDecodeError) as exc:  # UnicodeDecodeError: found by fuzz/
             raise ctx.fail(f"byte {stream.offset}", f"malformed JSON: {exc}") from None
     raise ctx.fail("root", "no `messages` list and no `chats`: not a Telegram export")
 

@@ -18,12 +18,13 @@ from fakewatch.report.media import cluster_evidence
 from fakewatch.media.fingerprint import UnsupportedMedia
 from fakewatch.check import debunks
 from fakewatch.web import queries, schemas
-from fakewatch.web.auth import AuthError, User, create_token, create_user, list_tokens, list_users, \
+from fakewatch.web.auth import AuthError, User, create_token, create_user, list_tokens, \
     revoke_token, set_disabled
 from fakewatch.web.deps import context, rate_limited, require_admin, require_user
 from fakewatch.web.jobs import UploadRefused
 from fakewatch.web.search import Filters, search
-from fakewatch.web.views import claim_review_for, downloads, media_review_for, parse_filters, thumbnail_response
+from fakewatch.web.views import claim_review_for, downloads, media_review_for, parse_filters, thumbnail_response, \
+    users_with_locks
 
 router = APIRouter(prefix="/api")
 Analyst = Annotated[User, Depends(require_user)]
@@ -313,7 +314,8 @@ def token_delete(request: Request, token_id: int, user: Analyst) -> None:
 
 @router.get("/users", tags=["admin"], response_model=list[schemas.UserInfo])
 def users(request: Request, _admin: Admin) -> list[dict]:
-    return list_users(context(request).engine)
+    """The users; `locked_for` is the seconds left of a lock after failed logins."""
+    return users_with_locks(request)
 
 
 @router.post("/users", status_code=201, tags=["admin"], response_model=schemas.UserInfo)

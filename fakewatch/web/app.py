@@ -27,6 +27,7 @@ from fakewatch.store import open_store
 from fakewatch.web import api, i18n, pages
 from fakewatch.web.auth import SessionSigner
 from fakewatch.web.deps import Forbidden, LoginRequired, WebContext, render, session_ttl
+from fakewatch.web.gate import UploadGate
 from fakewatch.web.jobs import JobRunner
 from fakewatch.web.queries import NotFound
 from fakewatch.web.ratelimit import RateLimiter
@@ -65,11 +66,14 @@ class Guard:
 
     The cap is checked against Content-Length up front and counted while the body
     streams in, so a chunked upload without a length cannot fill the disk either.
+    An upload is let through only past the UploadGate: logged in, and within its
+    client's uploads in flight.
     """
 
     def __init__(self, app: ASGIApp, max_upload: int) -> None:
         self.app = app
         self.max_upload = max_upload
+        self.gate = UploadGate()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -106,7 +110,17 @@ class Guard:
                     raise BodyTooLarge(limit)
             return message
 
-        await self.app(scope, counted, send_with_headers)
+        if scope["method"] != "POST" or scope["path"] not in UPLOAD_PATHS:
+            await self.app(scope, counted, send_with_headers)
+            return
+        if (refusal := await self.gate.refusal(scope)) is not None:
+            await refusal(scope, receive, send_with_headers)
+            return
+        with self.gate.slot(scope) as free:
+            if not free:
+                await self.gate.busy()(scope, receive, send_with_headers)
+                return
+            await self.app(scope, counted, send_with_headers)
 
 
 def _templates() -> Jinja2Templates:

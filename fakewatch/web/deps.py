@@ -10,7 +10,7 @@ here once for all routes rather than route by route.
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from fakewatch.web.auth import SessionSigner, User, session_user, token_user
 from fakewatch.web.ratelimit import RateLimiter
 from fakewatch.web.settings import WebSettings
+from fakewatch.web.throttle import LoginThrottle
 
 SESSION_COOKIE = "fw_session"
 LOGIN_CSRF_COOKIE = "fw_login_csrf"
@@ -38,7 +39,8 @@ class Forbidden(Exception):
 
 @dataclass
 class WebContext:
-    """What the routes share: the store, settings, cookie signer, templates and the public-check limiter."""
+    """What the routes share: the store, settings, cookie signer, templates, the public-check limiter and
+    the failed-login counts."""
 
     engine: Engine
     settings: WebSettings
@@ -47,6 +49,7 @@ class WebContext:
     limiter: RateLimiter
     jobs: Any  # fakewatch.web.jobs.JobRunner
     checker: Any  # fakewatch.check.Checker
+    logins: LoginThrottle = field(default_factory=LoginThrottle)
 
 
 def context(request: Request) -> WebContext:

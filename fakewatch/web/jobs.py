@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import queue
+import shutil
 import tempfile
 import re
 import threading
 import time
-import zipfile
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,9 +21,7 @@ from typing import BinaryIO, Protocol
 
 from sqlalchemy import Engine, select
 
-from fakewatch.ingest import safe_extract
 from fakewatch.pipeline import investigate, summary
-from fakewatch.sources import ReadError
 from fakewatch.store.tables.web import upload_jobs
 from fakewatch.web.auth import User
 from fakewatch.web.queries import NotFound
@@ -32,6 +30,7 @@ from fakewatch.web.queries import NotFound
 ALLOWED_SUFFIXES = (".json", ".zip", ".txt", ".csv", ".jsonl", ".html", ".htm")
 MAX_FILES = 50
 SNIFF = 64 * 1024  # bytes looked at to tell a file's real type from its name
+UNPACKED = "unpacked"  # the job folder's sub-folder that archives are unpacked into during a run
 PROGRESS_EVERY = 0.5  # seconds between progress writes to the store
 _UNSAFE_NAME = re.compile(r"[^\w.\- ]+", re.UNICODE)
 
@@ -85,8 +84,11 @@ class JobRunner:
         self._queue: queue.Queue[int | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self.on_done: list[Callable[[], None]] = []
-        with engine.begin() as conn:  # a restart interrupts whatever was running
-            conn.execute(upload_jobs.update().where(upload_jobs.c.status.in_(("queued", "running")))
+        with engine.begin() as conn:  # a restart interrupts whatever was running; a killed run's copy goes
+            interrupted = upload_jobs.c.status.in_(("queued", "running"))
+            for folder in conn.execute(select(upload_jobs.c.folder).where(interrupted)).scalars():
+                shutil.rmtree(Path(folder) / UNPACKED, ignore_errors=True)
+            conn.execute(upload_jobs.update().where(interrupted)
                          .values(status="failed", error="interrupted: the server stopped", finished_at=_now()))
 
     def submit(self, user: User, files: list[Upload]) -> int:
@@ -165,13 +167,18 @@ class JobRunner:
                 last = now
                 self._update(job_id, stage=str(stage)[:64], done=int(done), total=total)
 
+        # Zips are unpacked into the job's folder (their media are fingerprinted after ingest) and removed
+        # after the run: the uploads (with their SHA-256) and the outputs stay, the unpacked copy does not.
+        unpacked = folder / UNPACKED
         try:
-            paths = self._unpack(folder / "inputs")
-            findings = investigate(paths, folder / "out", db=self.engine.url.render_as_string(hide_password=False),
-                                   progress=progress)
+            findings = investigate(sorted((folder / "inputs").iterdir()), folder / "out",
+                                   db=self.engine.url.render_as_string(hide_password=False),
+                                   options={"unpack_dir": unpacked}, progress=progress)
         except Exception as exc:  # the job page shows any failure; the server keeps serving
             self._update(job_id, status="failed", error=f"{type(exc).__name__}: {exc}"[:4000], finished_at=_now())
             return
+        finally:
+            shutil.rmtree(unpacked, ignore_errors=True)
         # Inputs the run could not read are named on the job page (their paths shown from the job's own
         # folder, never the server's), and the run is "partial", not "done".
         refused = [line.removeprefix(f"{folder}/").removeprefix("inputs/") for line in summary(findings)["refused"]]
@@ -179,22 +186,6 @@ class JobRunner:
                      refused=refused, finished_at=_now())
         for hook in self.on_done:
             hook()
-
-    @staticmethod
-    def _unpack(inputs: Path) -> list[Path]:
-        """Zips unpacked beside themselves with the ingest stage's path checks; the paths to investigate."""
-        paths = []
-        for path in sorted(inputs.iterdir()):
-            if path.suffix.lower() == ".zip":
-                if not zipfile.is_zipfile(path):
-                    raise ReadError(path.name, "archive", "not a readable zip")
-                dest = inputs.parent / "unpacked" / path.stem
-                dest.mkdir(parents=True)
-                safe_extract(path, dest)
-                paths.append(dest)
-            else:
-                paths.append(path)
-        return paths
 
     def _row(self, job_id: int) -> dict:
         with self.engine.connect() as conn:

@@ -19,14 +19,14 @@ from fakewatch.report.i18n import Words
 from fakewatch.report.redaction import Redaction
 from fakewatch.web import charts, i18n, queries
 from fakewatch.web.auth import AuthError, ROLES, User, authenticate, create_token, create_user, end_session, \
-    list_tokens, list_users, revoke_token, set_disabled, start_session
-from fakewatch.web.deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, context, public, rate_limited, render, \
-    require_admin, require_user, session_ttl
+    list_tokens, revoke_token, set_disabled, start_session
+from fakewatch.web.deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, client_address, context, public, rate_limited, \
+    render, require_admin, require_user, session_ttl
 from fakewatch.web.jobs import UploadRefused
 from fakewatch.web.search import Filters, search
 from fakewatch.report.media import media_id_of
 from fakewatch.web.views import campaign_export, claim_review_for, downloads, media_review_for, parse_filters, \
-    thumbnail_response
+    thumbnail_response, users_with_locks
 
 router = APIRouter(include_in_schema=False)
 Analyst = Annotated[User, Depends(require_user)]
@@ -91,14 +91,25 @@ def login(request: Request, name: Annotated[str, Form()], password: Annotated[st
     # Double-submit check: a cross-site form cannot read or set our login cookie.
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     ctx = context(request)
-    user = authenticate(ctx.engine, name, password) if expected and hmac.compare_digest(expected, csrf) else None
+    client = client_address(request)
+    form_ok = bool(expected) and hmac.compare_digest(expected, csrf)
+    wait = ctx.logins.wait(name, client)
+    user = authenticate(ctx.engine, name, password) if form_ok and not wait else None
     if user is None:
+        if form_ok and not wait:
+            ctx.logins.failed(name, client)
+            wait = ctx.logins.wait(name, client)
         token = secrets.token_urlsafe(32)
-        response = render(request, "login.html", status_code=401, next=_safe_next(next), login_csrf=token,
-                          error="Wrong name or password (or the form expired).")
+        error = (f"Too many failed logins; try again in {max(1, round(wait / 60))} minute(s)." if wait
+                 else "Wrong name or password (or the form expired).")
+        response = render(request, "login.html", status_code=429 if wait else 401, next=_safe_next(next),
+                          login_csrf=token, error=error)
+        if wait:
+            response.headers["Retry-After"] = str(max(1, round(wait)))
         response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=_secure(request),
                             max_age=3600)
         return response
+    ctx.logins.succeeded(name, client)
     token, _csrf = start_session(ctx.engine, user, session_ttl(ctx.settings))
     response = _see_other(_safe_next(next))
     response.set_cookie(SESSION_COOKIE, ctx.signer.sign(token), httponly=True, samesite="lax",
@@ -335,7 +346,7 @@ def token_revoke(request: Request, token_id: int, user: Analyst):
 
 @router.get("/admin/users")
 def users_page(request: Request, _admin: Admin):
-    return render(request, "users.html", users=list_users(context(request).engine), roles=ROLES, error=None)
+    return render(request, "users.html", users=users_with_locks(request), roles=ROLES, error=None)
 
 
 @router.post("/admin/users")
@@ -345,7 +356,7 @@ def user_new(request: Request, _admin: Admin, name: Annotated[str, Form()], pass
     try:
         create_user(engine, name.strip(), password, role)
     except AuthError as exc:
-        return render(request, "users.html", status_code=400, users=list_users(engine), roles=ROLES, error=str(exc))
+        return render(request, "users.html", status_code=400, users=users_with_locks(request), roles=ROLES, error=str(exc))
     return _see_other("/admin/users")
 
 

@@ -182,3 +182,4 @@ class UserInfo(BaseModel):
     role: str
     disabled: bool = False
     created_at: datetime | None = None
+    locked_for: float | None = None  # seconds left of a lock after failed logins

@@ -1,5 +1,5 @@
 """Pieces the pages and the API share beyond the queries: search filters, downloads, ClaimReview and
-MediaReview, media thumbnails, STIX and MISP exports of a campaign."""
+MediaReview, media thumbnails, STIX and MISP exports of a campaign, the user list."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from fakewatch.report.media import cluster_evidence
 from fakewatch.check import debunks
 from fakewatch.pipeline import latest_outputs
 from fakewatch.web import queries
+from fakewatch.web.auth import list_users
 from fakewatch.web.deps import context
 from fakewatch.web.search import Filters
 
@@ -125,3 +126,9 @@ def thumbnail_response(request: Request, media_id: int) -> Response:
     if jpeg is None:
         raise queries.NotFound(f"thumbnail of media {media_id}")
     return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})
+
+
+def users_with_locks(request: Request) -> list[dict]:
+    """The users, each with the seconds left of a failed-login lock (`locked_for`, None when not locked)."""
+    locked = context(request).logins.locked_accounts()
+    return [user | {"locked_for": locked.get(user["name"])} for user in list_users(context(request).engine)]
