@@ -81,7 +81,7 @@ class Unpacker:
     def __init__(self, limits: ArchiveLimits) -> None:
         self.limits = limits
         self.written = 0
-        self.notes: list[str] = []  # members left in their archives, named
+        self.skipped: list[Path] = []  # members of no known format, left in their archives (archive/member)
 
     def extract(self, archive: Path, dest: Path, shown: Path | None = None) -> None:
         """Unpack the known members of `archive` into `dest`; a ReadError (naming `shown`) refuses it whole.
@@ -110,9 +110,7 @@ class Unpacker:
             # flagged UTF-8 that is not (UnicodeDecodeError), and zipfile's other checks. Found by fuzz/.
             shutil.rmtree(dest, ignore_errors=True)
             raise ReadError(shown, "zip", f"cannot unpack: {exc}") from None
-        if skipped:
-            listed = ", ".join(repr(name) for name in skipped[:5]) + (" ..." if len(skipped) > 5 else "")
-            self.notes.append(f"{shown}: {len(skipped)} member(s) of no known format not unpacked: {listed}")
+        self.skipped += [shown / name for name in skipped]
 
     def _check(self, zf: zipfile.ZipFile, dest: Path, shown: Path) -> list[zipfile.ZipInfo]:
         """The members to unpack, after the checks that need no byte of them written."""

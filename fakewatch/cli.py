@@ -129,8 +129,6 @@ def ingest(
         console.print(f"[green]ok[/] {escape(f.path)} ({f.format}): {state}")
         for note in f.notes:
             console.print(f"   [yellow]note[/] {escape(note)}")
-    for note in report.notes:
-        console.print(f"[yellow]note[/] {escape(note)}")
     for e in report.refused:
         err.print(f"[red]refused[/] {escape(str(e))}")
     print_unrecognised(report.unrecognised)

@@ -65,7 +65,6 @@ class IngestReport:
     files: list[FileResult] = field(default_factory=list)
     refused: list[ReadError] = field(default_factory=list)
     unrecognised: list[Unrecognised] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # of the run, not of one file: archive members left packed
 
     @property
     def added(self) -> int:
@@ -158,8 +157,8 @@ def ingest(
                 report.refused.append(exc)
             except (OSError, UnicodeDecodeError) as exc:
                 report.refused.append(ReadError(shown, "file", str(exc)))
+        report.unrecognised += [Unrecognised(str(p), p.suffix.lower() in MEDIA_SUFFIXES) for p in unpacker.skipped]
     finally:
-        report.notes = unpacker.notes
         if not kept:
             shutil.rmtree(workdir, ignore_errors=True)
     return report

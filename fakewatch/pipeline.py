@@ -82,8 +82,6 @@ report.html (written in `lang`), the CSV tables and the GEXF network, never to f
         record["refused"] = [str(e) for e in read.refused]
     if read.unrecognised:
         record["unrecognised"] = [u.path for u in read.unrecognised]
-    if read.notes:
-        record["notes"] = read.notes  # archive members of no known format, left packed
     path = findings.write(record, out)
     tick("reports", 1, 4)
     html.write(engine, record, out, redaction=redaction, lang=lang)

@@ -97,8 +97,8 @@ def test_members_of_no_known_format_stay_packed_and_are_named(fresh_db, tmp_path
     assert report.added == 3 and not report.refused
     written = sorted(p.name for p in unpacked.rglob("*") if p.is_file())
     assert written == ["p1.jpg", "result.json"]
-    assert len(report.notes) == 1 and "3 member(s) of no known format" in report.notes[0]
-    assert all(name in report.notes[0] for name in ("tool.exe", "notes.bin", "inner.zip"))
+    assert sorted(u.path for u in report.unrecognised if not u.media) == [
+        str(archive / "chat" / n) for n in ("inner.zip", "notes.bin", "tool.exe")]  # the photo is the chat's
 
 
 @pytest.mark.parametrize("name, head, known", [

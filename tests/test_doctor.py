@@ -64,7 +64,7 @@ def test_migrations_behind_and_a_missing_or_foreign_store(store, tmp_path):
     engine, url = store
     with engine.begin() as conn:
         conn.exec_driver_sql("DELETE FROM alembic_version WHERE version_num LIKE 'web%'")
-    assert any("migration(s) not applied: web_0002" in p for p in problems(check_store(url)))
+    assert any("migration(s) not applied: web_" in p for p in problems(check_store(url)))  # the web branch's head
     assert "no store at" in problems(check_store(f"sqlite:///{tmp_path / 'none.db'}"))[0]
     (tmp_path / "junk.db").write_bytes(b"this is not a database" * 100)
     assert "cannot open the store" in problems(check_store(f"sqlite:///{tmp_path / 'junk.db'}"))[0]

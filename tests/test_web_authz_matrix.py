@@ -46,6 +46,8 @@ RULES = {
         ("GET", "/search"), ("GET", "/tokens"), ("GET", "/upload"), ("POST", "/campaigns/{code}/debunks"),
         ("POST", "/debunks/{debunk_id}"), ("POST", "/logout"), ("POST", "/media/{cluster_id}/debunks"),
         ("POST", "/tokens"), ("POST", "/tokens/{token_id}/revoke"), ("POST", "/upload"),
+        ("GET", "/campaigns/{code}/stix.json"), ("GET", "/campaigns/{code}/misp.json"),
+        ("GET", "/downloads/redacted/{name}"),
     ]},
 }
 CALLERS = ("anonymous", "analyst", "admin", "disabled user", "revoked token", "forged cookie", "cookie without CSRF")
