@@ -34,7 +34,7 @@ from fakewatch.pipeline import investigate
 stages, last = {}, [None, time.perf_counter()]
 def tick(stage, done, total):
     now = time.perf_counter()
-    name = stage.split(":")[0]
+    name = stage.split(":")[0].split(" · ")[0]  # "detect: load" and "ingest · a.json" count as their stage
     if name != last[0]:
         if last[0] is not None:
             stages[last[0]] = stages.get(last[0], 0) + now - last[1]

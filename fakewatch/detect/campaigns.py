@@ -126,6 +126,7 @@ class Corpus:
     watched_phones: set[str] = field(default_factory=set)  # numbers of people on the watchlist
     quotes: set[int] = field(default_factory=set)  # pks that quote content with commentary (see `is_quotation`)
     adverts: set[int] = field(default_factory=set)  # content clusters whose representative text sells something
+    advert_msgs: set[int] = field(default_factory=set)  # messages listing a phone number whose own text is an advert
     bare_links: set[int] = field(default_factory=set)  # look-alike links posted with under `QUOTE_OWN_WORDS` words
     testimonies: set[int] = field(default_factory=set)  # text clusters whose representative is first-person testimony
     content_grouped: dict[str, str] = field(default_factory=dict)  # account -> why `content_groups` grouped it
@@ -167,7 +168,7 @@ class _Measure:
         ids = corpus.corpus_tg_ids
         self.new_id_from = ids[min(len(ids) - 1, int(len(ids) * signals.NEW_ID_QUANTILE))] if len(ids) >= 10 else None
         self.flooders = {cid: {f["account_id"] for f in fl} for cid, fl in corpus.floods.items()}
-        self.advert_pks = {pk for cid in corpus.adverts for pk in corpus.clusters[cid].members}
+        self.advert_pks = corpus.advert_msgs | {pk for cid in corpus.adverts for pk in corpus.clusters[cid].members}
         self.third_party = self._third_party_phones()
         times = [m.sent_at for m in corpus.msgs.values()]
         self.span_hours = max(1.0, (max(times) - min(times)).total_seconds() / 3600) if times else 1.0
@@ -837,6 +838,10 @@ def load(engine: Engine, *, min_size: int = 2) -> Corpus:
                 corpus.gathering.add(pk)
         corpus.adverts = {cid for cid, c in clusters.items() if c.kind in CONTENT_KINDS and is_advert(
             texts.get(c.representative_pk or -1, ""), priced=c.representative_pk in corpus.money)}
+        listing = sorted(corpus.phones)  # a number in a seller's or employer's advert is their own contact
+        for start in range(0, len(listing), 900):
+            corpus.advert_msgs.update(pk for pk, text in conn.execute(select(m.c.id, m.c.text).where(
+                m.c.id.in_(listing[start:start + 900]))) if is_advert(text, priced=pk in corpus.money))
         corpus.videos = set(conn.execute(select(core.media.c.message_pk).where(
             core.media.c.kind.in_(VIDEO_KINDS), core.media.c.message_pk.in_(member_pks))).scalars())
         if has_table(engine, "lookalikes"):
