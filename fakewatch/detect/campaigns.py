@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -73,6 +73,7 @@ INAUTHENTIC_MIN = 0.1  # least spread score (coordination, speed, freshness, flo
 # harm alone (a warning quoting a fake's phone number, posted by regulars) never pulls a cluster in
 MIN_PARTICIPATION = 2  # campaign messages that make an account one of the campaign's own, group or not
 SEEDERS_KEPT = 10
+IN_CHUNK = 900  # ids per IN (...): under SQLite's default limit of 999 bound parameters
 CODE_PREFIXES = {"campaign": "C", "activity": "A", "candidate": "K"}
 ACTIVITY_SHARE = 0.8  # coordinated activity this much adverts is spam; this much one account's is cross-posting
 SEEDER_TIE = timedelta(seconds=60)  # first posts this close are ordered by evidence, not by the clock: exports
@@ -799,9 +800,7 @@ def load(engine: Engine, *, min_size: int = 2) -> Corpus:
         quoting = or_(*(m.c.text.contains(mark) for mark in _QUOTE_MARKS))
         quotes = {pk for pk, text in conn.execute(select(m.c.id, m.c.text).where(wanted, quoting)) if is_quotation(text)}
         reps = [c.representative_pk for c in clusters.values() if c.representative_pk]
-        texts = {}
-        for start in range(0, len(reps), 900):
-            texts.update(conn.execute(select(m.c.id, m.c.text).where(m.c.id.in_(reps[start:start + 900]))).all())
+        texts = dict(_texts(conn, reps))
         corpus = Corpus(clusters=clusters, msgs=msgs, texts=texts, quotes=quotes)
         corpus.testimonies = {cid for cid, c in clusters.items()
                               if c.kind == "text" and is_testimony(texts.get(c.representative_pk or -1, ""))}
@@ -838,10 +837,9 @@ def load(engine: Engine, *, min_size: int = 2) -> Corpus:
                 corpus.gathering.add(pk)
         corpus.adverts = {cid for cid, c in clusters.items() if c.kind in CONTENT_KINDS and is_advert(
             texts.get(c.representative_pk or -1, ""), priced=c.representative_pk in corpus.money)}
-        listing = sorted(corpus.phones)  # a number in a seller's or employer's advert is their own contact
-        for start in range(0, len(listing), 900):
-            corpus.advert_msgs.update(pk for pk, text in conn.execute(select(m.c.id, m.c.text).where(
-                m.c.id.in_(listing[start:start + 900]))) if is_advert(text, priced=pk in corpus.money))
+        # a number in a seller's or employer's advert is their own contact
+        corpus.advert_msgs = {pk for pk, text in _texts(conn, sorted(corpus.phones))
+                              if is_advert(text, priced=pk in corpus.money)}
         corpus.videos = set(conn.execute(select(core.media.c.message_pk).where(
             core.media.c.kind.in_(VIDEO_KINDS), core.media.c.message_pk.in_(member_pks))).scalars())
         if has_table(engine, "lookalikes"):
@@ -852,9 +850,7 @@ def load(engine: Engine, *, min_size: int = 2) -> Corpus:
                 corpus.lookalikes.setdefault(r.registrable, look)
         _match_outlets(engine, corpus, hosts)
         spread = [pk for c in clusters.values() if is_lookalike_cluster(corpus, c) for pk in c.members]
-        for start in range(0, len(spread), 900):
-            corpus.bare_links.update(pk for pk, text in conn.execute(select(m.c.id, m.c.text).where(
-                m.c.id.in_(spread[start:start + 900]))) if len(content_words(text)) < QUOTE_OWN_WORDS)
+        corpus.bare_links = {pk for pk, text in _texts(conn, spread) if len(content_words(text)) < QUOTE_OWN_WORDS}
         corpus.corpus_counts = dict(conn.execute(
             select(m.c.account_id, func.count()).where(m.c.account_id.is_not(None)).group_by(m.c.account_id)).all())
         copied = {pk for c in clusters.values() if c.kind in CONTENT_KINDS for pk in c.members}
@@ -873,6 +869,15 @@ def load(engine: Engine, *, min_size: int = 2) -> Corpus:
             totals[("origin", key)] = n
         corpus.key_totals = totals
     return corpus
+
+
+def _texts(conn: Any, pks: Sequence[int]) -> Iterator[tuple[int, str]]:
+    """(pk, text) of the given messages, asked for `IN_CHUNK` at a time."""
+    from fakewatch.store.tables import core
+
+    for start in range(0, len(pks), IN_CHUNK):
+        yield from conn.execute(select(core.messages.c.id, core.messages.c.text)
+                                .where(core.messages.c.id.in_(pks[start:start + IN_CHUNK])))
 
 
 def _match_outlets(engine: Engine, corpus: Corpus, hosts: dict[str, str]) -> None:
